@@ -1,0 +1,46 @@
+# Newsroom: `make run` sets up and serves the demo; `make test` sets up and runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format check migrate demo
+
+install: $(STAMP)
+
+# Re-installs only when pyproject.toml changes, so repeating it is cheap and safe.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+migrate: install
+	DEBUG=$${DEBUG:-1} $(MANAGE) ensure_database
+	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-1} $(MANAGE) load_demo
+	DEBUG=$${DEBUG:-1} $(MANAGE) ensure_admin
+
+run: demo
+	@echo "Serving the demo on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(MANAGE) check
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(MANAGE) makemigrations --check --dry-run
+
+test: lint check
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(BIN)/pytest
