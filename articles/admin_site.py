@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    """The admin, titled with the newspaper's name (read per request, not at import)."""
+
+    index_title = "غرفة الأخبار"
+
+    @property
+    def site_header(self):
+        return settings.NEWSPAPER_NAME
+
+    @property
+    def site_title(self):
+        return settings.NEWSPAPER_NAME

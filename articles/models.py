@@ -1,0 +1,372 @@
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+
+from .arabic import normalize, strip_marks
+from .sanitize import clean_body
+
+SLUG_MAX_LENGTH = 120
+
+
+def arabic_slug(text, max_length=SLUG_MAX_LENGTH):
+    """Return a Unicode slug for ``text``, cut at a word boundary."""
+    slug = slugify(strip_marks(text), allow_unicode=True)
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    return slug
+
+
+class DateRange(Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class Section(models.Model):
+    name = models.CharField("الاسم", max_length=100, unique=True)
+    slug = models.SlugField("المعرّف في الرابط", max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField("الوصف", blank=True)
+    position = models.PositiveSmallIntegerField(
+        "الترتيب", default=0, help_text="الأقسام ذات الرقم الأصغر تظهر أولًا."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "قسم"
+        verbose_name_plural = "الأقسام"
+
+    def __str__(self):
+        return self.name
+
+
+class Author(models.Model):
+    name = models.CharField("الاسم", max_length=150)
+    slug = models.SlugField("المعرّف في الرابط", max_length=150, unique=True, allow_unicode=True)
+    normalized_name = models.CharField(max_length=150, editable=False, db_index=False)
+    bio = models.TextField("نبذة", blank=True)
+    photo = models.ImageField("الصورة", upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="حساب الدخول",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="اختياري: حساب الموظف الذي يكتب بهذا الاسم.",
+    )
+    is_active = models.BooleanField(
+        "نشط", default=True, help_text="ألغِ التفعيل لإخفاء الكاتب من قوائم الاختيار."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "كاتب"
+        verbose_name_plural = "الكتّاب"
+        indexes = [models.Index(fields=["normalized_name"], name="author_normalized_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize(self.name)
+        if not self.slug:
+            self.slug = arabic_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author-detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField("الاسم", max_length=100)
+    slug = models.SlugField("المعرّف في الرابط", max_length=100, unique=True, allow_unicode=True)
+    normalized_name = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "وسم"
+        verbose_name_plural = "الوسوم"
+        constraints = [
+            # Two spellings of one word (الدولى / الدولي) are one tag.
+            models.UniqueConstraint(
+                fields=["normalized_name"],
+                name="tag_unique_normalized_name",
+                violation_error_message="يوجد وسم بهذا الاسم بالفعل (بصيغة كتابة أخرى).",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize(self.name)
+        if not self.slug:
+            self.slug = arabic_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalized_name = normalize(self.name)
+
+    def validate_constraints(self, exclude=None):
+        # normalized_name is derived, so forms exclude it; its uniqueness is still the rule.
+        super().validate_constraints(exclude=set(exclude or ()) - {"normalized_name"})
+
+
+class MastheadRole(models.Model):
+    title = models.CharField(
+        "المنصب", max_length=100, unique=True, help_text="كما يُطبع في ترويسة الصحيفة."
+    )
+    position = models.PositiveSmallIntegerField(
+        "الترتيب", default=0, help_text="المناصب ذات الرقم الأصغر تظهر أولًا في الترويسة."
+    )
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = "منصب في الترويسة"
+        verbose_name_plural = "مناصب الترويسة"
+
+    def __str__(self):
+        return self.title
+
+
+class MastheadTermQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """Terms that cover ``day``: the masthead as printed that day, in role order."""
+        return (
+            self.filter(starts_on__lte=day)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            .select_related("role")
+            .order_by("role__position", "role__title")
+        )
+
+
+class MastheadTerm(models.Model):
+    role = models.ForeignKey(
+        MastheadRole, verbose_name="المنصب", on_delete=models.PROTECT, related_name="terms"
+    )
+    person_name = models.CharField("الاسم", max_length=150)
+    starts_on = models.DateField("من تاريخ")
+    ends_on = models.DateField(
+        "إلى تاريخ", null=True, blank=True, help_text="اتركه فارغًا إن كان المنصب مستمرًا."
+    )
+
+    objects = MastheadTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role__position", "-starts_on"]
+        verbose_name = "فترة في الترويسة"
+        verbose_name_plural = "الترويسة"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="masthead_term_ends_after_start",
+                violation_error_message="تاريخ النهاية يسبق تاريخ البداية.",
+            ),
+            # One holder per role on any day; an open end (NULL) runs to infinity.
+            ExclusionConstraint(
+                name="masthead_term_no_overlap",
+                expressions=[
+                    (F("role"), RangeOperators.EQUAL),
+                    (DateRange("starts_on", "ends_on", Value("[]")), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="تتداخل هذه الفترة مع فترة أخرى للمنصب نفسه.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.role}: {self.person_name}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, and their publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("section").prefetch_related("bylines__author")
+
+    def by_author(self, author):
+        return self.filter(authors=author)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "مسودة"
+        PUBLISHED = "published", "منشور"
+
+    headline = models.CharField("العنوان", max_length=255)
+    kicker = models.CharField(
+        "العنوان الفرعي", max_length=255, blank=True, help_text="سطر قصير فوق العنوان أو تحته."
+    )
+    slug = models.SlugField(
+        "المعرّف في الرابط",
+        max_length=255,
+        allow_unicode=True,
+        blank=True,
+        help_text="يُولَّد من العنوان إن تُرك فارغًا. تغييره بعد النشر لا يكسر الروابط القديمة.",
+    )
+    section = models.ForeignKey(
+        Section, verbose_name="القسم", on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        "Author", through="Byline", verbose_name="الكتّاب", blank=True, related_name="articles"
+    )
+    agency_credit = models.CharField(
+        "وكالة الأنباء",
+        max_length=100,
+        blank=True,
+        help_text="يظهر في سطر الكتّاب بعد الأسماء، مثل: وكالات الأنباء.",
+    )
+    summary = models.TextField("الموجز", blank=True, help_text="جملة أو جملتان تظهر في القوائم.")
+    body = models.TextField("النص", blank=True)
+    lead_image = models.ImageField("الصورة الرئيسية", upload_to="lead/%Y/%m/", blank=True)
+    lead_image_caption = models.CharField("تعليق الصورة", max_length=300, blank=True)
+    lead_image_credit = models.CharField("مصدر الصورة", max_length=150, blank=True)
+    lead_image_alt = models.CharField(
+        "النص البديل للصورة",
+        max_length=300,
+        blank=True,
+        help_text="وصف قصير للصورة لمن لا يراها. مطلوب إذا أُضيفت صورة.",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name="الوسوم", blank=True, related_name="articles")
+    status = models.CharField("الحالة", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "وقت النشر",
+        null=True,
+        blank=True,
+        help_text="يظهر المقال للقراء عند حلول هذا الوقت إذا كانت حالته «منشور».",
+    )
+    created_at = models.DateTimeField("أُنشئ في", auto_now_add=True)
+    updated_at = models.DateTimeField("عُدّل في", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="أنشأه",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="آخر من عدّله",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("رقم النسخة", default=0, editable=False)
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    legacy_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "مقال"
+        verbose_name_plural = "المقالات"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
+            GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
+            GinIndex(
+                fields=["search_text"], name="article_search_text_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="المقال المنشور يحتاج وقت نشر.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="article_lead_image_has_alt",
+                violation_error_message="أضف نصًا بديلًا يصف الصورة الرئيسية.",
+            ),
+            models.UniqueConstraint(
+                fields=["legacy_key"], condition=~Q(legacy_key=""), name="article_unique_legacy_key"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = clean_body(self.body)
+        if not self.slug:
+            self.slug = arabic_slug(self.headline)
+        self.version += 1
+        self.search_text = normalize(
+            " ".join([self.headline, self.kicker, self.summary, strip_tags(self.body)])
+        )
+        super().save(*args, **kwargs)
+        # The search vector is built by PostgreSQL from the normalised text, weighted so a
+        # headline match outranks a body match.
+        Article.objects.filter(pk=self.pk).update(
+            search_vector=(
+                SearchVector(Value(normalize(self.headline)), weight="A", config="simple")
+                + SearchVector(
+                    Value(normalize(self.kicker + " " + self.summary)), weight="B", config="simple"
+                )
+                + SearchVector(Value(normalize(strip_tags(self.body))), weight="C", config="simple")
+            )
+        )
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    def clean(self):
+        # Publishing without a time means "now", as in WordPress and Wagtail.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    @property
+    def is_published(self):
+        """Whether readers can see the article now."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def publication_date(self):
+        """The article's day in the newspaper's time zone (the day it was printed)."""
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    def ordered_authors(self):
+        return [byline.author for byline in self.bylines.all()]
+
+    def summary_or_lead(self):
+        return self.summary or Truncator(strip_tags(self.body)).words(40)
+
+
+class Byline(models.Model):
+    """An author's place in an article's byline."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="المقال", on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name="الكاتب", on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField("الترتيب", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "كاتب المقال"
+        verbose_name_plural = "كتّاب المقال"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} — {self.article}"

@@ -1,0 +1,112 @@
+import datetime
+import itertools
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline, MastheadRole, MastheadTerm, Section, Tag
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.NEWSPAPER_NAME = "صحيفة الاختبار"
+
+
+@pytest.fixture
+def make_section(db):
+    def make(**overrides):
+        number = next(_counter)
+        fields = {"name": f"قسم {number}", "slug": f"قسم-{number}", **overrides}
+        return Section.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_author(db):
+    def make(**overrides):
+        number = next(_counter)
+        fields = {"name": f"كاتب رقم {number}", "slug": f"كاتب-{number}", **overrides}
+        return Author.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_section):
+    def make(*, authors=(), tags=(), **overrides):
+        fields = {
+            "headline": f"عنوان خبر رقم {next(_counter)}",
+            "body": "<p>فقرة أولى.</p><p>فقرة ثانية.</p>",
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() - datetime.timedelta(hours=1),
+            **overrides,
+        }
+        if "section" not in fields:
+            fields["section"] = make_section()
+        article = Article.objects.create(**fields)
+        for position, author in enumerate(authors):
+            Byline.objects.create(article=article, author=author, position=position)
+        article.tags.set(tags)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def make_tag(db):
+    def make(name, **overrides):
+        return Tag.objects.create(name=name, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def roles(db):
+    """The two roles the data migration creates, by short name."""
+    return {
+        "chairman": MastheadRole.objects.get(title="رئيس مجلس الإدارة"),
+        "editor": MastheadRole.objects.get(title="رئيس التحرير"),
+    }
+
+
+@pytest.fixture
+def make_term(db):
+    def make(role, person_name, starts_on, ends_on=None):
+        return MastheadTerm.objects.create(
+            role=role, person_name=person_name, starts_on=starts_on, ends_on=ends_on
+        )
+
+    return make
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A logged-in staff member allowed to work on articles, authors and tags, not a superuser."""
+    user = django_user_model.objects.create_user(
+        username="desk", password="desk-password", is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles",
+            content_type__model__in=["article", "byline", "author", "tag", "section"],
+        )
+    )
+    client.force_login(user)
+    client.user = user
+    return client
