@@ -1,0 +1,14 @@
+from django.urls import path, register_converter
+
+from . import views
+from .converters import UnicodeSlugConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="detail-short"),
+    path("news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("author/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+]
