@@ -40,8 +40,14 @@ def author_get_or_create(*, name):
     return author
 
 
+def _find_by_spelling(queryset, field, text):
+    """Return the row whose ``field`` is ``text`` in any spelling (for small tables)."""
+    wanted = normalize(text)
+    return next((row for row in queryset if normalize(getattr(row, field)) == wanted), None)
+
+
 def section_get_or_create(*, name):
-    section = Section.objects.filter(name=name).first()
+    section = _find_by_spelling(Section.objects.all(), "name", name)
     if section is None:
         section = Section(name=name, slug=unique_slug(Section, name))
         section.full_clean()
@@ -50,14 +56,12 @@ def section_get_or_create(*, name):
 
 
 def masthead_role_get_or_create(*, title):
-    wanted = normalize(title)
-    for role in MastheadRole.objects.all():
-        if normalize(role.title) == wanted:
-            return role
-    last = MastheadRole.objects.aggregate(last=Max("position"))["last"] or 0
-    role = MastheadRole(title=title, position=last + 10)
-    role.full_clean()
-    role.save()
+    role = _find_by_spelling(MastheadRole.objects.all(), "title", title)
+    if role is None:
+        last = MastheadRole.objects.aggregate(last=Max("position"))["last"] or 0
+        role = MastheadRole(title=title, position=last + 10)
+        role.full_clean()
+        role.save()
     return role
 
 

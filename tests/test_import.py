@@ -1,6 +1,7 @@
 import datetime
 import html
 import re
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,8 +22,6 @@ D = datetime.date
 
 def run_import(*paths, expect_failure=False):
     """Run the command as an operator would; return (stdout, stderr)."""
-    from io import StringIO
-
     out, err = StringIO(), StringIO()
     if expect_failure:
         with pytest.raises(CommandError) as error:
@@ -219,3 +218,20 @@ def test_every_seed_page_imports_and_reads_as_printed(client, db, seed):
         for name in expected["names"]:
             assert name in page
         assert len(body) == expected["paragraphs"] == len(paragraphs_of(article))
+
+
+def test_sections_and_masthead_roles_are_matched_whatever_their_spelling(
+    db, make_section, tmp_path
+):
+    news = make_section(name="أخبار")
+    page = (LEGACY / "good_single_author.txt").read_text()
+    page = page.replace("رئيس مجلس الإدارة", "رئيس مجلس الاداره")
+    path = tmp_path / "variant.txt"
+    path.write_text(page)
+    out = StringIO()
+    call_command("import_legacy", str(path), "--section", "اخبار", stdout=out, stderr=StringIO())
+    assert Article.objects.get().section == news
+    assert {t.role.title for t in MastheadTerm.objects.all()} == {
+        "رئيس مجلس الإدارة",
+        "رئيس التحرير",
+    }
