@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import psycopg2
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -62,7 +63,10 @@ def test_two_fresh_admins_get_different_passwords(db):
 
 def drop_database(name):
     """Drop ``name`` if it exists; return whether it existed."""
-    connection = psycopg2.connect(dbname="postgres", host="127.0.0.1", user="postgres")
+    db = settings.DATABASES["default"]
+    connection = psycopg2.connect(
+        dbname="postgres", host=db["HOST"], port=db["PORT"] or None, user=db["USER"]
+    )
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -74,10 +78,11 @@ def drop_database(name):
 
 def test_ensure_database_creates_a_missing_database_once():
     name = "newsroom_ensure_database_test"
+    db = settings.DATABASES["default"]
     drop_database(name)
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name}",
         "SECRET_KEY": "test",
     }
     command = [sys.executable, "manage.py", "ensure_database"]
