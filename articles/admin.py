@@ -1,7 +1,6 @@
 from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.contrib import admin
-from django.db.models import Prefetch
 
 from .arabic import normalize
 from .models import Article, Author, Byline, MastheadRole, MastheadTerm, Section, Tag
@@ -81,11 +80,7 @@ class ArticleAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")))
-        )
+        return super().get_queryset(request).for_listing()
 
     @admin.display(description="الكتّاب")
     def byline_names(self, obj):
@@ -110,6 +105,12 @@ class AuthorAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     search_fields = ["normalized_name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Retired authors leave the byline picker but stay valid on the articles they wrote.
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(is_active=True)
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Tag)

@@ -62,7 +62,9 @@ class Author(models.Model):
         help_text="اختياري: حساب الموظف الذي يكتب بهذا الاسم.",
     )
     is_active = models.BooleanField(
-        "نشط", default=True, help_text="ألغِ التفعيل لإخفاء الكاتب من قوائم الاختيار."
+        "نشط",
+        default=True,
+        help_text="ألغِ التفعيل ليختفي الكاتب من اختيار كتّاب المقالات الجديدة؛ تبقى مقالاته كما هي.",
     )
 
     class Meta:
@@ -190,7 +192,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        return self.select_related("section").prefetch_related("bylines__author")
+        return self.select_related("section").prefetch_related(_bylines_with_authors())
+
+    def for_page(self):
+        return self.for_listing().prefetch_related("tags")
 
     def by_author(self, author):
         return self.filter(authors=author)
@@ -347,6 +352,10 @@ class Article(models.Model):
 
     def summary_or_lead(self):
         return self.summary or Truncator(strip_tags(self.body)).words(40)
+
+
+def _bylines_with_authors():
+    return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
 class Byline(models.Model):

@@ -22,11 +22,7 @@ class HomeView(ListView):
 
 class ArticleDetailView(DetailView):
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("section")
-            .prefetch_related("bylines__author", "tags")
-        )
+        return Article.objects.published().for_page()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

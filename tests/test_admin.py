@@ -90,8 +90,9 @@ def test_tag_autocomplete_matches_normalised_names(staff_client, make_tag):
     assert [r["text"] for r in response.json()["results"]] == ["الدولى"]
 
 
-def test_author_autocomplete_matches_normalised_names(staff_client, make_author):
+def test_author_autocomplete_matches_normalised_names_of_active_authors(staff_client, make_author):
     make_author(name="أحمد باشا")
+    make_author(name="أحمد المتقاعد", is_active=False)
     response = staff_client.get(
         "/admin/autocomplete/",
         {"app_label": "articles", "model_name": "byline", "field_name": "author", "term": "احمد"},
@@ -122,6 +123,28 @@ def test_admin_is_titled_with_the_newspaper_name(admin_client, settings):
     html = admin_client.get("/admin/").content.decode()
     assert "الأهرام الجديد" in html
     assert "غرفة الأخبار" in html
+
+
+def test_an_article_by_a_retired_author_can_still_be_saved(staff_client, make_article, make_author):
+    retired = make_author(name="كاتب متقاعد", is_active=False)
+    article = make_article(status=Article.Status.DRAFT, published_at=None, authors=[retired])
+    byline = article.bylines.get()
+    data = article_form(
+        article.section,
+        headline="عنوان جديد",
+        **{
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-INITIAL_FORMS": "1",
+            "bylines-0-id": byline.pk,
+            "bylines-0-article": article.pk,
+            "bylines-0-author": retired.pk,
+            "bylines-0-position": "0",
+        },
+    )
+    response = staff_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "عنوان جديد" and article.ordered_authors() == [retired]
 
 
 def test_overlapping_masthead_term_in_the_admin_gets_an_arabic_error(

@@ -207,3 +207,31 @@ def test_server_error_page_is_arabic(client, settings, monkeypatch):
     assert response.status_code == 500
     html = response.content.decode()
     assert 'lang="ar" dir="rtl"' in html and "حدث خطأ غير متوقع" in html
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_reader_pages_run_the_same_few_queries_whatever_the_data_size(
+    client,
+    django_assert_num_queries,
+    make_section,
+    make_article,
+    make_author,
+    make_tag,
+    roles,
+    make_term,
+    size,
+):
+    make_term(roles["editor"], "فلان", D(2000, 1, 1))
+    section = make_section()
+    authors = [make_author() for _ in range(size)]
+    tags = [make_tag(f"وسم {n}") for n in range(size)]
+    articles = [make_article(section=section, authors=authors, tags=tags) for _ in range(size * 3)]
+    # article, its bylines with authors, its tags, the masthead of its day
+    with django_assert_num_queries(4):
+        assert client.get(articles[0].get_absolute_url()).status_code == 200
+    # page count, the articles with their sections, their bylines with authors, today's masthead
+    with django_assert_num_queries(4):
+        assert client.get("/").status_code == 200
+    # the author, page count, the articles with their sections, their bylines with authors
+    with django_assert_num_queries(4):
+        assert client.get(authors[0].get_absolute_url()).status_code == 200

@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('normalized_name', models.CharField(editable=False, max_length=150)),
                 ('bio', models.TextField(blank=True, verbose_name='نبذة')),
                 ('photo', models.ImageField(blank=True, upload_to='authors/', verbose_name='الصورة')),
-                ('is_active', models.BooleanField(default=True, help_text='ألغِ التفعيل لإخفاء الكاتب من قوائم الاختيار.', verbose_name='نشط')),
+                ('is_active', models.BooleanField(default=True, help_text='ألغِ التفعيل ليختفي الكاتب من اختيار كتّاب المقالات الجديدة؛ تبقى مقالاته كما هي.', verbose_name='نشط')),
                 ('user', models.OneToOneField(blank=True, help_text='اختياري: حساب الموظف الذي يكتب بهذا الاسم.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='author', to=settings.AUTH_USER_MODEL, verbose_name='حساب الدخول')),
             ],
             options={
