@@ -7,11 +7,10 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
 from .arabic import normalize, strip_marks
-from .sanitize import clean_body
+from .sanitize import clean_body, plain_text
 
 SLUG_MAX_LENGTH = 120
 
@@ -310,20 +309,17 @@ class Article(models.Model):
         if not self.slug:
             self.slug = arabic_slug(self.headline)
         self.version += 1
-        self.search_text = normalize(
-            " ".join([self.headline, self.kicker, self.summary, strip_tags(self.body)])
-        )
+        headline = normalize(self.headline)
+        standfirst = normalize(f"{self.kicker} {self.summary}")
+        text = normalize(plain_text(self.body))
+        self.search_text = " ".join(part for part in (headline, standfirst, text) if part)
         super().save(*args, **kwargs)
-        # The search vector is built by PostgreSQL from the normalised text, weighted so a
-        # headline match outranks a body match.
+        # PostgreSQL builds the vector from the normalised text, weighted so that a headline
+        # match outranks a body match.
         Article.objects.filter(pk=self.pk).update(
-            search_vector=(
-                SearchVector(Value(normalize(self.headline)), weight="A", config="simple")
-                + SearchVector(
-                    Value(normalize(self.kicker + " " + self.summary)), weight="B", config="simple"
-                )
-                + SearchVector(Value(normalize(strip_tags(self.body))), weight="C", config="simple")
-            )
+            search_vector=SearchVector(Value(headline), weight="A", config="simple")
+            + SearchVector(Value(standfirst), weight="B", config="simple")
+            + SearchVector(Value(text), weight="C", config="simple")
         )
 
     def get_absolute_url(self):
@@ -351,7 +347,7 @@ class Article(models.Model):
         return [byline.author for byline in self.bylines.all()]
 
     def summary_or_lead(self):
-        return self.summary or Truncator(strip_tags(self.body)).words(40)
+        return self.summary or Truncator(plain_text(self.body)).words(40)
 
 
 def _bylines_with_authors():

@@ -1,5 +1,6 @@
 """Server-side cleaning of article bodies: what CKEditor sends is never trusted."""
 
+import html
 import re
 
 import nh3
@@ -25,6 +26,9 @@ DROP_WITH_CONTENT = {
 # nh3's output is well-formed and attribute values are quoted, so this only needs to spot an
 # <img> that lost its src to the filter below.
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _is_own_media(url):
@@ -53,3 +57,8 @@ def clean_body(html):
         strip_comments=True,
     )
     return _IMG_WITHOUT_SRC.sub("", cleaned).strip()
+
+
+def plain_text(cleaned_html):
+    """Return the words of a cleaned body, with a space where each tag was."""
+    return " ".join(html.unescape(_TAG.sub(" ", cleaned_html or "")).split())

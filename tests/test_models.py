@@ -120,6 +120,12 @@ def test_save_derives_slug_version_and_normalised_search_text(make_article):
     assert article.version == 2
 
 
+def test_search_text_keeps_words_of_separate_paragraphs_apart(make_article):
+    article = make_article(body="<p>السلام</p><p>عليكم &amp; مرحبا</p>")
+    assert article.search_text.endswith("السلام عليكم & مرحبا")
+    assert article.summary_or_lead() == "السلام عليكم & مرحبا"
+
+
 def test_search_vector_matches_any_spelling_and_weights_the_headline(make_article):
     in_headline = make_article(headline="المبعوث الدولى يصل", body="<p>نص عادي</p>")
     in_body = make_article(headline="خبر آخر", body="<p>قال المبعوث الدولي كلمته</p>")
