@@ -87,24 +87,26 @@ def masthead_term_record(*, role_title, person_name, day):
     after = terms.filter(starts_on__gt=day).order_by("starts_on").first()
     before_same = before is not None and normalize(before.person_name) == same_person
     after_same = after is not None and normalize(after.person_name) == same_person
-    if before_same and after_same:
-        before.ends_on = after.ends_on
-        after.delete()
-        before.full_clean()
-        before.save()
-    elif before_same:
-        before.ends_on = day
-        before.full_clean()
-        before.save()
+    if before_same:
+        term = before
+        if after_same:  # the day bridges two terms of the same person: make them one
+            term.ends_on = after.ends_on
+            after.delete()
+        else:
+            term.ends_on = day
     elif after_same:
-        after.starts_on = day
-        after.full_clean()
-        after.save()
+        term = after
+        term.starts_on = day
     else:
         term = MastheadTerm(role=role, person_name=person_name, starts_on=day, ends_on=day)
-        term.full_clean()
-        term.save()
+    term.full_clean()
+    term.save()
     return ""
+
+
+def paragraphs_html(paragraphs):
+    """Return plain-text paragraphs as body HTML, each escaped in its own <p>."""
+    return "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
 
 
 def legacy_key(page):
@@ -134,7 +136,7 @@ def legacy_page_import(*, page, section_name):
         headline=page.headline,
         section=section_get_or_create(name=section_name),
         agency_credit=page.agency_credit,
-        body="\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in page.paragraphs),
+        body=paragraphs_html(page.paragraphs),
         status=Article.Status.PUBLISHED,
         published_at=timezone.make_aware(noon),
         legacy_key=key,

@@ -235,3 +235,27 @@ def test_sections_and_masthead_roles_are_matched_whatever_their_spelling(
         "رئيس مجلس الإدارة",
         "رئيس التحرير",
     }
+
+
+def test_a_printed_day_joins_or_stretches_the_same_persons_terms(roles, make_term):
+    from articles.services import masthead_term_record
+
+    editor = roles["editor"]
+    make_term(editor, "سعاد", D(2024, 1, 1), D(2024, 1, 5))
+    make_term(editor, "سعاد", D(2024, 1, 10), D(2024, 1, 15))
+    make_term(editor, "كمال", D(2024, 2, 10), D(2024, 2, 20))
+    assert (
+        masthead_term_record(role_title="رئيس التحرير", person_name="سعاد", day=D(2024, 1, 7)) == ""
+    )
+    assert (
+        masthead_term_record(role_title="رئيس التحرير", person_name="كمال", day=D(2024, 2, 1)) == ""
+    )
+    warning = masthead_term_record(role_title="رئيس التحرير", person_name="غيره", day=D(2024, 1, 3))
+    assert "the records were kept" in warning
+    terms = [
+        (t.person_name, t.starts_on, t.ends_on) for t in MastheadTerm.objects.order_by("starts_on")
+    ]
+    assert terms == [
+        ("سعاد", D(2024, 1, 1), D(2024, 1, 15)),
+        ("كمال", D(2024, 2, 1), D(2024, 2, 20)),
+    ]

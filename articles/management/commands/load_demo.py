@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
 
 from articles import demo_content
 from articles.arabic import normalize
 from articles.models import Article, Author, Byline, MastheadTerm, Section, Tag
-from articles.services import masthead_role_get_or_create
+from articles.services import masthead_role_get_or_create, paragraphs_html
 
 
 class Command(BaseCommand):
@@ -64,7 +63,7 @@ class Command(BaseCommand):
                 section=sections[data["section"]],
                 agency_credit=data["agency_credit"],
                 summary=data["summary"],
-                body="\n".join(f"<p>{escape(p)}</p>" for p in data["paragraphs"]),
+                body=paragraphs_html(data["paragraphs"]),
                 status=Article.Status.PUBLISHED,
                 published_at=published_at,
             )
