@@ -3,6 +3,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.urls import reverse
@@ -43,6 +44,9 @@ class Section(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"slug": self.slug})
 
 
 class Author(models.Model):
@@ -111,6 +115,9 @@ class Tag(models.Model):
         if not self.slug:
             self.slug = arabic_slug(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag-detail", kwargs={"slug": self.slug})
 
     def clean(self):
         self.normalized_name = normalize(self.name)
@@ -187,8 +194,15 @@ class MastheadTerm(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Articles readers may see: published, and their publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Articles readers may see now: published, their time has come and not yet expired.
+
+        Scheduling and expiry are plain comparisons with the clock at query time, so an
+        article appears and leaves on time with no cron job or worker.
+        """
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
 
     def for_listing(self):
         return self.select_related("section").prefetch_related(_bylines_with_authors())
@@ -203,7 +217,11 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "مسودة"
+        IN_REVIEW = "review", "قيد المراجعة"
+        RETURNED = "returned", "أُعيد للتعديل"
+        # A published article whose publication time is still ahead is "scheduled".
         PUBLISHED = "published", "منشور"
+        UNPUBLISHED = "unpublished", "أُلغي نشره"
 
     headline = models.CharField("العنوان", max_length=255)
     kicker = models.CharField(
@@ -239,6 +257,22 @@ class Article(models.Model):
         blank=True,
         help_text="وصف قصير للصورة لمن لا يراها. مطلوب إذا أُضيفت صورة.",
     )
+    # Where the subject of the photo is, as fractions of width and height (0 = start edge
+    # in the image's own coordinates, left/top); crops for cards keep this point in view.
+    lead_image_focal_x = models.FloatField(
+        "النقطة المحورية أفقيًا",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="من 0 (يسار الصورة) إلى 1 (يمينها). اتركه فارغًا للمنتصف.",
+    )
+    lead_image_focal_y = models.FloatField(
+        "النقطة المحورية رأسيًا",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="من 0 (أعلى الصورة) إلى 1 (أسفلها). اتركه فارغًا للمنتصف.",
+    )
     tags = models.ManyToManyField(Tag, verbose_name="الوسوم", blank=True, related_name="articles")
     status = models.CharField("الحالة", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -246,6 +280,12 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text="يظهر المقال للقراء عند حلول هذا الوقت إذا كانت حالته «منشور».",
+    )
+    expires_at = models.DateTimeField(
+        "ينتهي عرضه في",
+        null=True,
+        blank=True,
+        help_text="اختياري: يختفي المقال من الموقع تلقائيًا عند حلول هذا الوقت.",
     )
     created_at = models.DateTimeField("أُنشئ في", auto_now_add=True)
     updated_at = models.DateTimeField("عُدّل في", auto_now=True)
@@ -299,6 +339,13 @@ class Article(models.Model):
             models.UniqueConstraint(
                 fields=["legacy_key"], condition=~Q(legacy_key=""), name="article_unique_legacy_key"
             ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+                name="article_expires_after_publication",
+                violation_error_message="وقت انتهاء العرض يجب أن يأتي بعد وقت النشر.",
+            ),
         ]
 
     def __str__(self):
@@ -332,11 +379,22 @@ class Article(models.Model):
 
     @property
     def is_published(self):
-        """Whether readers can see the article now."""
+        """Whether readers can see the article now (the same rule as ``published()``)."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def is_scheduled(self):
+        """Published, with its publication time still ahead."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
         )
 
     def publication_date(self):
@@ -375,3 +433,35 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} — {self.article}"
+
+
+class Correction(models.Model):
+    """A dated correction or update note added to an article after publication."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "تصحيح"
+        UPDATE = "update", "تحديث"
+
+    article = models.ForeignKey(
+        Article, verbose_name="المقال", on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField("النوع", max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField("النص")
+    created_at = models.DateTimeField("التاريخ", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="أضافه",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "تصحيح أو تحديث"
+        verbose_name_plural = "التصحيحات والتحديثات"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {Truncator(self.text).words(8)}"

@@ -11,4 +11,6 @@ urlpatterns = [
     path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="detail-short"),
     path("news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("author/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("section/<uslug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
+    path("tag/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
 ]

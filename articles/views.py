@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Author, MastheadTerm
+from .models import Article, Author, MastheadTerm, Section, Tag
 
 
 class HomeView(ListView):
@@ -47,3 +47,27 @@ class AuthorDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, author=self.author)
+
+
+class SectionDetailView(ListView):
+    template_name = "articles/section_detail.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return Article.objects.published().filter(section=self.section).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, section=self.section)
+
+
+class TagDetailView(ListView):
+    template_name = "articles/tag_detail.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().filter(tags=self.tag).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, tag=self.tag)

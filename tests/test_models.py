@@ -90,6 +90,23 @@ def test_scheduled_article_appears_at_its_time_without_any_job(make_article, tim
     assert article in Article.objects.published()
 
 
+def test_expired_article_leaves_at_its_time_without_any_job(make_article, time_machine):
+    ends = timezone.now() + datetime.timedelta(hours=2)
+    article = make_article(expires_at=ends)
+    assert article in Article.objects.published() and article.is_published
+    time_machine.move_to(ends + datetime.timedelta(seconds=1))
+    assert article not in Article.objects.published()
+    assert not Article.objects.get(pk=article.pk).is_published
+
+
+def test_expiry_before_publication_is_refused(make_article):
+    article = make_article()
+    article.expires_at = article.published_at - datetime.timedelta(minutes=1)
+    with pytest.raises(IntegrityError, match="article_expires_after_publication"):
+        with transaction.atomic():
+            article.save()
+
+
 def test_published_article_needs_a_publication_time(make_section):
     with pytest.raises(IntegrityError, match="article_published_has_time"), transaction.atomic():
         Article.objects.create(

@@ -172,6 +172,24 @@ def test_author_page_lists_their_published_articles(client, make_article, make_a
     assert client.get("/author/لا-أحد/").status_code == 404
 
 
+def test_section_and_tag_pages_list_only_their_published_articles(
+    client, make_section, make_article, make_tag
+):
+    section = make_section(name="رياضة", slug="رياضة")
+    tag = make_tag("كرة القدم")
+    inside = make_article(headline="داخل القسم", section=section, tags=[tag])
+    make_article(headline="مسودة القسم", section=section, tags=[tag], status=Article.Status.DRAFT)
+    make_article(headline="قسم آخر")
+    for url in (section.get_absolute_url(), tag.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert inside.get_absolute_url() in html
+        assert "مسودة القسم" not in html and "قسم آخر" not in html
+    assert client.get("/section/لا-شيء/").status_code == 404
+    assert client.get("/tag/لا-شيء/").status_code == 404
+
+
 def test_editor_text_is_escaped_everywhere_but_the_sanitised_body(
     client, make_article, make_author
 ):
