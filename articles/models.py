@@ -318,6 +318,11 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = "مقال"
         verbose_name_plural = "المقالات"
+        # Beyond add/change/delete/view: the editorial powers the roles are built from.
+        permissions = [
+            ("publish_article", "نشر المقالات وجدولتها وإلغاء نشرها"),
+            ("change_others_article", "تعديل مقالات الآخرين"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
             GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
