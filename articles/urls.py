@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import search_views, views
 from .converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -13,4 +13,5 @@ urlpatterns = [
     path("author/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
     path("section/<uslug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
     path("tag/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("search/", search_views.search, name="search"),
 ]
