@@ -12,7 +12,7 @@ from django.utils.text import Truncator, slugify
 
 from .arabic import normalize, strip_marks
 from .sanitize import clean_body, plain_text
-from .search import document as search_document
+from .search import refresh_documents as refresh_search_documents
 
 SLUG_MAX_LENGTH = 120
 
@@ -362,13 +362,11 @@ class Article(models.Model):
         if not self.slug:
             self.slug = arabic_slug(self.headline)
         self.version += 1
-        # The normalised text and the weighted vector (headline A, kicker and summary B,
-        # body C) are built in articles/search.py, the one place that defines the document.
-        self.search_text, vector = search_document(
-            self.headline, self.kicker, self.summary, self.body
-        )
         super().save(*args, **kwargs)
-        Article.objects.filter(pk=self.pk).update(search_vector=vector)
+        # The normalised text and the weighted vector (headline A; kicker, summary, authors and
+        # tags B; body C) are built in articles/search.py; articles/search_signals.py keeps
+        # them current when the byline, the tags or a name change.
+        self.search_text = refresh_search_documents(Article.objects.filter(pk=self.pk))[self.pk]
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})

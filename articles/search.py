@@ -18,6 +18,7 @@ matches either, and an exact match counts twice, so it ranks above a match on th
 import html
 import re
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, Value
 from django.utils.safestring import mark_safe
@@ -75,15 +76,15 @@ def with_stems(normalised_text):
     return " ".join([normalised_text, *extra]) if extra else normalised_text
 
 
-def document(headline, kicker, summary, body):
+def document(headline, kicker, summary, body, names=()):
     """Return ``(search_text, search_vector expression)`` for an article's fields.
 
-    ``search_text`` is the normalised text (trigram index, suggestions); the vector weighs the
-    headline A, kicker and summary B, body C.
+    ``search_text`` is the normalised text (trigram index, admin search); the vector weighs
+    the headline A; kicker, summary and ``names`` (the byline's authors, the tags) B; body C.
     """
     parts = (
         normalize(headline),
-        normalize(f"{kicker} {summary}"),
+        normalize(" ".join([kicker, summary, *names])),
         normalize(plain_text(body)),
     )
     search_text = " ".join(part for part in parts if part)
@@ -92,6 +93,27 @@ def document(headline, kicker, summary, body):
         term = SearchVector(Value(with_stems(part)), weight=weight, config="simple")
         vector = term if vector is None else vector + term
     return search_text, vector
+
+
+def refresh_documents(articles):
+    """Rewrite the stored search document of each article in the queryset ``articles``.
+
+    Reads the fields with the author and tag names in one query, then writes each row with
+    ``update()``: no ``save()``, so neither the version nor the modification time changes.
+    Works on the historical model in migrations too. Returns ``{pk: search_text}``.
+    """
+    rows = articles.annotate(
+        author_names=ArrayAgg("authors__name", distinct=True),
+        tag_names=ArrayAgg("tags__name", distinct=True),
+    ).values_list("pk", "headline", "kicker", "summary", "body", "author_names", "tag_names")
+    texts = {}
+    for pk, headline, kicker, summary, body, author_names, tag_names in rows.iterator(
+        chunk_size=500
+    ):
+        names = [name for name in [*(author_names or []), *(tag_names or [])] if name]
+        texts[pk], vector = document(headline, kicker, summary, body, names)
+        articles.model.objects.filter(pk=pk).update(search_text=texts[pk], search_vector=vector)
+    return texts
 
 
 def clean_query(raw):

@@ -368,3 +368,47 @@ def test_rebuild_search_index_restores_stale_documents(client, make_article, cap
     assert search(client, q="الزهور")[1].headlines == ["مهرجان الزهور"]
     refreshed = Article.objects.get(pk=article.pk)
     assert refreshed.version == version and "الورود" in refreshed.search_text
+
+
+def test_authors_and_tags_are_indexed_and_kept_current(client, make_article, make_author, make_tag):
+    from articles.models import Byline
+
+    article = make_article(headline="جولة في الأسواق")
+    author = make_author(name="سلمى عادل")
+    assert search(client, q="سلمي")[1].headlines == []  # not in the byline yet
+
+    byline = Byline.objects.create(article=article, author=author, position=0)
+    assert search(client, q="سلمي عادل")[1].headlines == [article.headline]
+    author.name = "سلوى عادل"
+    author.save()
+    assert search(client, q="سلمي")[1].headlines == []
+    assert search(client, q="سلوي")[1].headlines == [article.headline]
+    byline.delete()
+    assert search(client, q="سلوي")[1].headlines == []
+
+    tag = make_tag("الأسعار")
+    article.tags.add(tag)
+    assert search(client, q="اسعار")[1].headlines == [article.headline]
+    tag.name = "التضخم"
+    tag.save()
+    assert search(client, q="تضخم")[1].headlines == [article.headline]
+    article.tags.remove(tag)
+    assert search(client, q="تضخم")[1].headlines == []
+    tag.articles.add(article)  # from the tag's side
+    assert search(client, q="تضخم")[1].headlines == [article.headline]
+    tag.articles.clear()
+    assert search(client, q="تضخم")[1].headlines == []
+    Article.objects.get(pk=article.pk).delete()  # bylines go with it, no stray refresh fails
+
+
+def test_imported_page_is_found_by_its_reporter(client, db):
+    from articles.legacy import parse_page
+    from articles.services import legacy_page_import
+
+    page = parse_page(
+        "الخميس 28 مارس 2024\n\nافتتاح معرض الزهور\n\nكتب - منى الشريف ووكالات الأنباء\n"
+        "افتتح المعرض صباح اليوم.\n"
+    )
+    article, created, _ = legacy_page_import(page=page, section_name="أخبار")
+    assert created
+    assert search(client, q="منى الشريف")[1].headlines == ["افتتاح معرض الزهور"]

@@ -1,16 +1,13 @@
-"""Refresh every stored search document: the vector now holds light stems beside the words."""
+"""Refresh every stored search document: the vector now holds light stems beside the words,
+and the byline's authors and the tags beside the kicker and summary."""
 
 from django.db import migrations
 
 
 def rebuild_documents(apps, schema_editor):
-    from articles.search import document
+    from articles.search import refresh_documents
 
-    Article = apps.get_model("articles", "Article")
-    rows = Article.objects.values_list("pk", "headline", "kicker", "summary", "body")
-    for pk, headline, kicker, summary, body in rows.iterator(chunk_size=500):
-        search_text, vector = document(headline, kicker, summary, body)
-        Article.objects.filter(pk=pk).update(search_text=search_text, search_vector=vector)
+    refresh_documents(apps.get_model("articles", "Article").objects.all())
 
 
 class Migration(migrations.Migration):
