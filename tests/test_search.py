@@ -412,3 +412,18 @@ def test_imported_page_is_found_by_its_reporter(client, db):
     article, created, _ = legacy_page_import(page=page, section_name="أخبار")
     assert created
     assert search(client, q="منى الشريف")[1].headlines == ["افتتاح معرض الزهور"]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("لعلاج", {"لعلاج", "علاج"}),
+        ("وكمهرجان", {"كمهرج", "مهرج"}),
+        ("فريق", {"فريق"}),  # too short to risk a second stem
+        ("بالمدرسه", {"مدرس"}),  # بال is a prefix of its own
+    ],
+)
+def test_second_stem_for_a_lone_prefix_letter(word, expected):
+    from articles.search import stems
+
+    assert stems(word) == expected
