@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
@@ -12,6 +12,7 @@ from django.utils.text import Truncator, slugify
 
 from .arabic import normalize, strip_marks
 from .sanitize import clean_body, plain_text
+from .search import refresh_documents as refresh_search_documents
 
 SLUG_MAX_LENGTH = 120
 
@@ -361,18 +362,11 @@ class Article(models.Model):
         if not self.slug:
             self.slug = arabic_slug(self.headline)
         self.version += 1
-        headline = normalize(self.headline)
-        standfirst = normalize(f"{self.kicker} {self.summary}")
-        text = normalize(plain_text(self.body))
-        self.search_text = " ".join(part for part in (headline, standfirst, text) if part)
         super().save(*args, **kwargs)
-        # PostgreSQL builds the vector from the normalised text, weighted so that a headline
-        # match outranks a body match.
-        Article.objects.filter(pk=self.pk).update(
-            search_vector=SearchVector(Value(headline), weight="A", config="simple")
-            + SearchVector(Value(standfirst), weight="B", config="simple")
-            + SearchVector(Value(text), weight="C", config="simple")
-        )
+        # The normalised text and the weighted vector (headline A; kicker, summary, authors and
+        # tags B; body C) are built in articles/search.py; articles/search_signals.py keeps
+        # them current when the byline, the tags or a name change.
+        self.search_text = refresh_search_documents(Article.objects.filter(pk=self.pk))[self.pk]
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})

@@ -18,6 +18,7 @@ from .models import (
     Section,
     arabic_slug,
 )
+from .search import refresh_documents as refresh_search_documents
 
 
 def unique_slug(model, text):
@@ -152,4 +153,5 @@ def legacy_page_import(*, page, section_name):
         Byline(article=article, author=author, position=position)
         for position, author in enumerate(authors)
     )
+    refresh_search_documents(Article.objects.filter(pk=article.pk))  # bulk_create sends no signal
     return article, True, warnings

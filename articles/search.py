@@ -1,0 +1,260 @@
+"""Arabic full-text search: the stored search document, the query, and highlighted snippets.
+
+Document and query go through the same two steps, so a reader finds an article whatever
+spelling either of them used:
+
+1. ``arabic.normalize()`` folds spelling variants (hamza forms, alef maksura, teh marbuta,
+   tashkeel, tatweel, presentation forms, Arabic-Indic digits, ...).
+2. ``stem()`` strips the clitics and inflectional suffixes of a normalised word (و، ب، ل، ف، ك
+   and the definite article in front; ات، ون، ين، ه، ي ... behind).
+
+PostgreSQL's own ``arabic`` text-search configuration is not used: it works on the raw
+spelling, so it stems ``الدولى`` to ``دولي`` but ``الدولي`` to ``دول`` (measured, see README).
+The vector is built with the ``simple`` configuration from words this module has already
+normalised, and holds each word twice, as written (normalised) and as its stem: a query word
+matches either, and an exact match counts twice, so it ranks above a match on the stem only.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import F, Value
+from django.utils.safestring import mark_safe
+
+from .arabic import normalize
+from .sanitize import plain_text
+
+# Longest query honoured: the rest of a pasted page is ignored rather than refused.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
+
+# A word in normalised text. ``\w`` keeps Arabic letters and digits together, as PostgreSQL's
+# parser does for the ``simple`` configuration.
+_WORD = re.compile(r"\w+")
+# A word in text as written: letters plus the combining marks (tashkeel, superscript alef,
+# Quranic marks) that ``\w`` does not match, so ``الفائدةِ`` stays one word for highlighting.
+_WRITTEN_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d]+")
+# Characters PostgreSQL refuses in text (NUL) and halves of surrogate pairs, which cannot be
+# encoded as UTF-8; they can arrive in a URL or a pasted query.
+_UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
+
+# Light stemming in the manner of Larkey, Ballesteros and Connell's "light10" (2007), adapted
+# to text that ``normalize()`` has already folded (teh marbuta is heh, alef maksura is yeh).
+# Written by hand after measuring the packages on tests/fixtures/search_eval.json (figures in
+# README.md): the Snowball Arabic stemmer (``snowballstemmer``, maintained, and what
+# PostgreSQL's ``arabic`` config runs) leaves prefix combinations such as وال/فال in place
+# (والدوليه -> والدول) and finds 45 of 58; Tashaphyne's light stemmer finds 55 like this code
+# but has had no release since 2022, is about 30 times slower, and collapses unrelated words
+# (كلمه and فيلم both -> لم, بنك -> نك), which costs precision.
+_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")  # longest first
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")  # checked in this order
+
+
+def stem(word):
+    """Return the light stem of a normalised word (the word itself when too short to strip)."""
+    if len(word) > 3 and word[0] == "و":
+        word = word[1:]
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+# Light10 leaves a lone ب/ل/ك/ف in front alone: it is as often the word's own first letter
+# (بيان، لبنان، كتاب، فريق) as a preposition. So it is not stripped but offered as a second
+# stem, on both sides, when at least four letters remain: لعلاج matches علاج, and كمهرجان
+# matches مهرجان, while an exact or light-stem match still ranks above it.
+_SINGLE_PREFIXES = frozenset("بلكف")
+_MIN_AFTER_SINGLE_PREFIX = 4
+
+
+def stems(word):
+    """The light stem of a normalised word, plus the stem without a lone ب/ل/ك/ف prefix."""
+    found = {stem(word)}
+    core = word[1:] if len(word) > 3 and word[0] == "و" else word
+    if (
+        core[:1] in _SINGLE_PREFIXES
+        and not core.startswith(_PREFIXES)
+        and len(core) - 1 >= _MIN_AFTER_SINGLE_PREFIX
+    ):
+        found.add(stem(core[1:]))
+    return found
+
+
+def words(normalised_text):
+    return _WORD.findall(normalised_text)
+
+
+def with_stems(normalised_text):
+    """The text followed by the stems that differ from their word: what the vector indexes."""
+    extra = [s for w in words(normalised_text) for s in sorted(stems(w)) if s != w]
+    return " ".join([normalised_text, *extra]) if extra else normalised_text
+
+
+def document(headline, kicker, summary, body, names=()):
+    """Return ``(search_text, search_vector expression)`` for an article's fields.
+
+    ``search_text`` is the normalised text (trigram index, admin search); the vector weighs
+    the headline A; kicker, summary and ``names`` (the byline's authors, the tags) B; body C.
+    """
+    parts = (
+        normalize(headline),
+        normalize(" ".join([kicker, summary, *names])),
+        normalize(plain_text(body)),
+    )
+    search_text = " ".join(part for part in parts if part)
+    vector = None
+    for part, weight in zip(parts, "ABC", strict=True):
+        term = SearchVector(Value(with_stems(part)), weight=weight, config="simple")
+        vector = term if vector is None else vector + term
+    return search_text, vector
+
+
+def refresh_documents(articles):
+    """Rewrite the stored search document of each article in the queryset ``articles``.
+
+    Reads the fields with the author and tag names in one query, then writes each row with
+    ``update()``: no ``save()``, so neither the version nor the modification time changes.
+    Works on the historical model in migrations too. Returns ``{pk: search_text}``.
+    """
+    rows = articles.annotate(
+        author_names=ArrayAgg("authors__name", distinct=True),
+        tag_names=ArrayAgg("tags__name", distinct=True),
+    ).values_list("pk", "headline", "kicker", "summary", "body", "author_names", "tag_names")
+    texts = {}
+    for pk, headline, kicker, summary, body, author_names, tag_names in rows.iterator(
+        chunk_size=500
+    ):
+        names = [name for name in [*(author_names or []), *(tag_names or [])] if name]
+        texts[pk], vector = document(headline, kicker, summary, body, names)
+        articles.model.objects.filter(pk=pk).update(search_text=texts[pk], search_vector=vector)
+    return texts
+
+
+def clean_query(raw):
+    """The reader's query made safe to show and to search: no NUL, no lone surrogates, capped."""
+    return _UNENCODABLE.sub("", raw or "").strip()[:MAX_QUERY_CHARS]
+
+
+def query_words(raw):
+    """The normalised words of a query, in order, without repeats, at most MAX_QUERY_WORDS."""
+    seen = dict.fromkeys(words(normalize(clean_query(raw))))
+    return list(seen)[:MAX_QUERY_WORDS]
+
+
+def _word_query(word):
+    query = SearchQuery(word, config="simple", search_type="plain")
+    for word_stem in sorted(stems(word) - {word}):
+        query |= SearchQuery(word_stem, config="simple", search_type="plain")
+    return query
+
+
+def build_query(query_word_list, *, match_all=True):
+    """A tsquery: each word as written or as its stem; all words (or any word) must match.
+
+    Every word goes to PostgreSQL as a bound parameter through ``plainto_tsquery``, so tsquery
+    syntax in the reader's input (``'&|!:*()``) is only ever text.
+    """
+    query = None
+    for word in query_word_list:
+        term = _word_query(word)
+        if query is None:
+            query = term
+        else:
+            query = query & term if match_all else query | term
+    return query
+
+
+def ranked(queryset, query):
+    """``queryset`` filtered by ``query`` and ordered by weighted rank, then newest first."""
+    return (
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+class Highlighter:
+    """Marks the words of a text, as written, that match the query's words or stems.
+
+    PostgreSQL's ``ts_headline`` only sees the stored (normalised) document, so it would show
+    the reader our folded spelling; this works on the original text and escapes it.
+    """
+
+    def __init__(self, query_word_list):
+        self.words = set(query_word_list)
+        self.stems = set().union(*(stems(w) for w in query_word_list))
+
+    def matches(self, written_word):
+        word = normalize(written_word)
+        return word in self.words or not stems(word).isdisjoint(self.stems)
+
+    def _pieces(self, text):
+        """``[(text, is_word_match), ...]`` covering ``text`` exactly."""
+        pieces, position = [], 0
+        for found in _WRITTEN_WORD.finditer(text):
+            if found.start() > position:
+                pieces.append((text[position : found.start()], False))
+            pieces.append((found.group(), self.matches(found.group())))
+            position = found.end()
+        if position < len(text):
+            pieces.append((text[position:], False))
+        return pieces
+
+    @staticmethod
+    def _render(pieces):
+        return "".join(
+            f"<mark>{html.escape(piece)}</mark>" if hit else html.escape(piece)
+            for piece, hit in pieces
+        )
+
+    def highlight(self, text):
+        """All of ``text``, HTML-escaped, matching words in ``<mark>``."""
+        return mark_safe(self._render(self._pieces(text or "")))
+
+    def snippet(self, text, *, before=12, length=40):
+        """About ``length`` words of ``text`` around the first match, escaped and marked."""
+        pieces = self._pieces(text or "")
+        word_positions = [i for i, (piece, _) in enumerate(pieces) if _WRITTEN_WORD.match(piece)]
+        hits = [i for i in word_positions if pieces[i][1]]
+        first = word_positions.index(hits[0]) if hits else 0
+        start_word = max(0, first - before)
+        end_word = min(len(word_positions), start_word + length)
+        if not word_positions:
+            return mark_safe("")
+        # Whole text at either end keeps its punctuation; a cut is made at a word.
+        start = word_positions[start_word] if start_word > 0 else 0
+        end = word_positions[end_word - 1] + 1 if end_word < len(word_positions) else len(pieces)
+        rendered = self._render(pieces[start:end])
+        prefix = "… " if start_word > 0 else ""
+        suffix = " …" if end_word < len(word_positions) else ""
+        return mark_safe(f"{prefix}{rendered}{suffix}")
+
+    def article_snippet(self, article):
+        """The best passage of the article: summary if it matches, otherwise the body."""
+        summary = article.summary or ""
+        if any(hit for _, hit in self._pieces(summary)):
+            return self.snippet(summary)
+        return self.snippet(plain_text(article.body) or summary)
+
+
+def run_search(queryset, query_word_list, *, offset=0, limit=20):
+    """One page of ranked results: ``(articles, has_next, matched_all_words)``.
+
+    All words must match; when that finds nothing on the first page, any word may match (a
+    reader who typed one word too many still gets the closest articles). One extra row tells
+    whether a next page exists, so no COUNT over the table is needed.
+    """
+    matched_all = True
+    rows = list(ranked(queryset, build_query(query_word_list))[offset : offset + limit + 1])
+    if not rows and offset == 0 and len(query_word_list) > 1:
+        matched_all = False
+        query = build_query(query_word_list, match_all=False)
+        rows = list(ranked(queryset, query)[: limit + 1])
+    return rows[:limit], len(rows) > limit, matched_all

@@ -1,0 +1,118 @@
+"""Sitemaps for search engines (articles, sections, tags, authors), a Google News sitemap of
+the last 48 hours, and robots.txt. Only what readers can see now is listed: drafts, scheduled
+and expired articles never appear, nor sections, tags and authors without a visible article."""
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.db.models.functions import TruncSecond
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Article, Author, Section, Tag
+
+NEWS_WINDOW = datetime.timedelta(hours=48)
+NEWS_MAX_URLS = 1000  # Google News reads at most 1,000 URLs per news sitemap
+
+
+def _published(prefix=""):
+    """``Article.objects.published()`` as a Q across a relation (``prefix``: ``articles__``)."""
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": now}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        return (
+            Article.objects.published()
+            .only("pk", "slug", "updated_at", "published_at")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default of loading every item.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class _ListingSitemap(Sitemap):
+    """A listing page (section, tag, author) with its latest publication as lastmod."""
+
+    model = None
+
+    def items(self):
+        return (
+            self.model.objects.annotate(
+                last_published=Max("articles__published_at", filter=_published("articles__"))
+            )
+            .filter(last_published__isnull=False)
+            .only("pk", "slug")
+            .order_by("pk")
+        )
+
+    def lastmod(self, item):
+        return item.last_published
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("last_published"))["latest"]
+
+
+class SectionSitemap(_ListingSitemap):
+    model = Section
+
+
+class TagSitemap(_ListingSitemap):
+    model = Tag
+
+
+class AuthorSitemap(_ListingSitemap):
+    model = Author
+
+
+class NewsSitemap(ArticleSitemap):
+    """Google News: articles published in the last 48 hours, rendered by sitemaps/news.xml."""
+
+    limit = NEWS_MAX_URLS
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("pk", "slug", "headline", "updated_at", "published_at")
+            # Whole seconds, so the template's ISO 8601 date carries no microseconds.
+            .annotate(published_second=TruncSecond("published_at"))
+            .order_by("-published_at", "-pk")
+        )
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+    "news": NewsSitemap,
+}
+
+
+def robots_txt(request):
+    """Crawlers may read the site, not the admin or search pages; the sitemaps are named."""
+    sitemaps = [
+        request.build_absolute_uri(reverse("articles:sitemap")),
+        request.build_absolute_uri(reverse("articles:sitemap-news")),
+    ]
+    return render(
+        request,
+        "robots.txt",
+        {"sitemaps": sitemaps, "search_path": reverse("articles:search")},
+        content_type="text/plain; charset=utf-8",
+    )
