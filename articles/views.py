@@ -152,7 +152,6 @@ def news_article_json_ld(article, request, image_url):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "@id": url,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "headline": article.headline,

@@ -1,9 +1,11 @@
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core.cache import caches
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -301,3 +303,15 @@ def test_staff_without_the_publish_permission_cannot_curate(client, django_user_
     for url in ("/admin/frontpage/frontpageslot/", "/admin/frontpage/breakingnews/add/"):
         assert client.get(url).status_code == 403
     assert "/admin/frontpage/" not in client.get("/admin/").content.decode()
+
+
+def test_prune_reads_keeps_the_last_days_only(make_article):
+    article = make_article()
+    _read(article, 2, hours_ago(24 * 9))
+    _read(article, 1, hours_ago(24 * 6))
+    out = io.StringIO()
+    call_command("prune_reads", stdout=out)
+    assert "Deleted 1 hourly read counts" in out.getvalue()
+    assert list(HourlyRead.objects.values_list("count", flat=True)) == [1]
+    with pytest.raises(CommandError):
+        call_command("prune_reads", days=3)
