@@ -9,6 +9,8 @@ from pyld import jsonld
 
 from articles.models import Article, Correction
 from articles.templatetags.newsroom import ARABIC_WORDS_PER_MINUTE, hijri, reading_time
+from frontpage.models import BreakingNews, FrontPageSlot
+from frontpage.services import read_record
 
 D = datetime.date
 
@@ -415,6 +417,12 @@ def test_query_counts_stay_fixed_as_the_archive_grows(
     for article in articles:
         for n in range(size):
             Correction.objects.create(article=article, text=f"تصحيح {n}")
+    for position, article in enumerate(articles[: size - 1], start=1):
+        FrontPageSlot.objects.create(article=article, position=position)
+        read_record(article_id=article.pk)
+    BreakingNews.objects.create(
+        text="عاجل", expires_at=timezone.now() + datetime.timedelta(hours=1)
+    )
     expected = {
         # section, its page of articles, their bylines, header sections, banner
         section.get_absolute_url(): 5,
@@ -426,9 +434,14 @@ def test_query_counts_stay_fixed_as_the_archive_grows(
         "/archive/2024/03/": 4,
         # the months with articles, header sections, banner
         "/archive/2024/": 3,
-        # see test_views.py for the article page and the home page
+        # see test_views.py for what the article page and the home page ask
         articles[1].get_absolute_url(): 11,
+        "/": 10,
     }
     for url, count in expected.items():
         with django_assert_num_queries(count):
-            assert client.get(url).status_code == 200
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "breaking-news" in response.content.decode()
+    home = response.context
+    assert home["lead"] == articles[0] and len(home["most_read_day"]) == size - 1
