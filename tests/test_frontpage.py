@@ -315,3 +315,10 @@ def test_prune_reads_keeps_the_last_days_only(make_article):
     assert list(HourlyRead.objects.values_list("count", flat=True)) == [1]
     with pytest.raises(CommandError):
         call_command("prune_reads", days=3)
+
+
+def test_empty_front_page_still_renders(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "لا توجد أخبار منشورة بعد." in html and "لا توجد قراءات مسجلة بعد." in html
