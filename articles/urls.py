@@ -10,6 +10,7 @@ register_converter(UnicodeSlugConverter, "uslug")
 app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("latest/", views.LatestView.as_view(), name="latest"),
     path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="detail-short"),
     path("news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("author/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
@@ -46,4 +47,11 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("archive/<int:year>/", views.YearArchiveView.as_view(), name="archive-year"),
+    path("archive/<int:year>/<int:month>/", views.DateArchiveView.as_view(), name="archive-month"),
+    path(
+        "archive/<int:year>/<int:month>/<int:day>/",
+        views.DateArchiveView.as_view(),
+        name="archive-day",
+    ),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "ckeditor_uploader",
     "articles",
+    "frontpage",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.newspaper",
+                "frontpage.context_processors.breaking_news",
             ],
         },
     },
@@ -97,6 +99,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Fail fast when Redis is down: callers fall back to the database.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

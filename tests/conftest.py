@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, MastheadRole, MastheadTerm, Section, Tag
@@ -25,6 +26,12 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.NEWSPAPER_NAME = "صحيفة الاختبار"
+    # A private memory cache, emptied per test: cached blocks never leak between tests, and
+    # clearing it can never touch a shared Redis.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    cache.clear()
 
 
 @pytest.fixture

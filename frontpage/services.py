@@ -1,0 +1,88 @@
+import datetime
+import logging
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import HourlyRead
+
+logger = logging.getLogger(__name__)
+
+MOST_READ_WINDOWS = {"day": datetime.timedelta(hours=24), "week": datetime.timedelta(days=7)}
+MOST_READ_COUNT = 5
+# The block is the same for every reader: recompute it at most this often.
+MOST_READ_CACHE_SECONDS = 300
+
+
+def read_record(*, article_id, at=None):
+    """Count one read of a published article in its hourly bucket; False if not published.
+
+    One statement: the INSERT selects the article through ``published()``, so an unknown,
+    draft or expired id counts nothing, and ON CONFLICT turns the row into an increment.
+    Concurrent readers of the same hour serialise on one row only for the instant of the
+    update; no read-modify-write in Python, no lost counts.
+    """
+    hour = (at or timezone.now()).astimezone(datetime.UTC)
+    hour = hour.replace(minute=0, second=0, microsecond=0)
+    published = Article.objects.published().filter(pk=article_id).values("pk")
+    select_sql, params = published.query.sql_with_params()
+    table = connection.ops.quote_name(HourlyRead._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (article_id, hour, count) "
+        f"SELECT published.pk, %s, 1 FROM ({select_sql}) AS published(pk) "
+        f"ON CONFLICT (article_id, hour) DO UPDATE SET count = {table}.count + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hour, *params])
+        return cursor.rowcount == 1
+
+
+def most_read(window):
+    """The most-read block for ``window`` ("day" or "week"), cached, as plain dicts.
+
+    The cache is an optimisation only: if it fails (Redis down), the block is computed from
+    the database and the page is still served.
+    """
+    key = f"frontpage:most-read:{window}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # any cache backend error; the database answers instead
+        logger.warning("cache unavailable while reading %s", key, exc_info=True)
+        cached = None
+    if cached is not None:
+        return cached
+    since = timezone.now() - MOST_READ_WINDOWS[window]
+    entries = [
+        {
+            "headline": article.headline,
+            "url": article.get_absolute_url(),
+            "published_at": article.published_at,
+            "reads": article.reads,
+        }
+        for article in HourlyRead.objects.most_read(since=since, limit=MOST_READ_COUNT)
+    ]
+    try:
+        cache.set(key, entries, MOST_READ_CACHE_SECONDS)
+    except Exception:
+        logger.warning("cache unavailable while writing %s", key, exc_info=True)
+    return entries
+
+
+def front_page_stories(count):
+    """The top ``count`` stories: the editors' slots in order, then the latest published.
+
+    A chosen article that is not (or no longer) published is skipped, and the gap is filled
+    by the latest published articles, so the front page is never empty or stale.
+    """
+    curated = list(
+        Article.objects.published()
+        .filter(front_page_slots__isnull=False)
+        .select_related("section")
+        .order_by("front_page_slots__position", "front_page_slots__id")[:count]
+    )
+    chosen = {article.pk for article in curated}
+    latest = Article.objects.published().select_related("section")[:count]
+    return (curated + [article for article in latest if article.pk not in chosen])[:count]

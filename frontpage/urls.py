@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "frontpage"
+urlpatterns = [
+    path("read/<int:pk>/", views.read_beacon, name="read-beacon"),
+]
