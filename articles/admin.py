@@ -2,6 +2,8 @@ from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.contrib import admin
 
+from workflow.admin import ArticleWorkflowMixin
+
 from .arabic import normalize
 from .models import Article, Author, Byline, MastheadRole, MastheadTerm, Section, Tag
 
@@ -18,8 +20,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "kicker", "section", "agency_credit", "summary", "body", "status",
-            "published_at", "tags", "lead_image", "lead_image_alt", "lead_image_caption",
-            "lead_image_credit", "slug",
+            "published_at", "expires_at", "tags", "lead_image", "lead_image_alt",
+            "lead_image_caption", "lead_image_credit", "slug",
         ]  # fmt: skip
         widgets = {
             "body": CKEditorUploadingWidget(),
@@ -35,7 +37,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleWorkflowMixin, NormalizedSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
     list_display = ["headline", "section", "byline_names", "status", "published_at", "is_live"]
@@ -50,7 +52,7 @@ class ArticleAdmin(NormalizedSearchMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     fieldsets = [
         (None, {"fields": ["headline", "kicker", "section", "agency_credit", "summary", "body"]}),
-        ("النشر", {"fields": ["status", "published_at", "tags"]}),
+        ("النشر", {"fields": ["status", "published_at", "expires_at", "tags"]}),
         (
             "الصورة الرئيسية",
             {

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("", include("workflow.urls")),
     path("", include("articles.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,377 @@
+"""The workflow in the admin: roles' limits, states, notes, corrections, revisions, previews."""
+
+import datetime
+
+import reversion
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from articles.models import Article, Correction
+
+from . import presence, rules
+from .forms import WorkflowFormMixin
+from .models import Autosave, EditorialNote, MastheadChange, Transition
+from .preview import share_url
+from .revisions import compare, restore, versions_of
+
+Status = Article.Status
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    fields = ["created_at", "created_by", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class EditorialNoteInline(admin.StackedInline):
+    """Notes are added, never edited or removed: the thread stays as it was written."""
+
+    model = EditorialNote
+    extra = 1
+    fields = ["text", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class CorrectionInline(admin.TabularInline):
+    """Dated corrections and updates, added by editors once the article has been published."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            super().has_add_permission(request, obj)
+            and obj is not None
+            and obj.status in (Status.PUBLISHED, Status.UNPUBLISHED)
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class ArticleWorkflowMixin:
+    """Everything the workflow adds to ArticleAdmin; listed first among its bases."""
+
+    workflow_inlines = [CorrectionInline, EditorialNoteInline, TransitionInline]
+    editor_only_fields = ["published_at", "expires_at"]
+
+    # Who sees what.
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if rules.can_edit_others(request.user):
+            return queryset
+        # Writers see their own articles only, not colleagues' unpublished drafts.
+        return queryset.filter(rules.owned_by(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return rules.can_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return rules.can_delete(request.user, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Bulk deletion checks no single article, so it is only for those who may delete any.
+        if not rules.can_edit_others(request.user):
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *self.workflow_inlines]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = set() if rules.can_publish(request.user) else set(self.editor_only_fields)
+        result = []
+        for name, options in fieldsets:
+            fields = [field for field in options["fields"] if field not in hidden]
+            if name == "النشر":
+                fields = [*fields, "transition_note", "loaded_version"]
+            result.append((name, {**options, "fields": fields}))
+        return result
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = kwargs.get("form", self.form)
+        kwargs["form"] = type(base.__name__, (WorkflowFormMixin, base), {"user": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    # Saving: who did it, the state change, and one revision per save.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        reversion.set_comment(entry.get_change_message() or "أول نسخة")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        reversion.set_comment(entry.get_change_message())
+        return entry
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        before = getattr(form, "original_status", "")
+        if obj.status != before:
+            Transition.objects.create(
+                article=obj,
+                from_status=before,
+                to_status=obj.status,
+                note=form.cleaned_data.get("transition_note", ""),
+                created_by=request.user,
+            )
+        Autosave.objects.filter(user=request.user, article=obj if change else None).delete()
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, (EditorialNote, Correction)) and instance._state.adding:
+                instance.created_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+        if formset.model is Correction and (formset.new_objects or formset.changed_objects):
+            # A correction is a change readers should see in the article's modified time.
+            Article.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
+
+    # The change page: who else has it open, an autosave to restore, preview and history.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        article_id = obj.pk if obj is not None else None
+        autosave = Autosave.objects.filter(user=request.user, article_id=article_id).first()
+        if autosave is not None and obj is not None and autosave.saved_at <= obj.updated_at:
+            autosave = None  # the article was saved after this text: nothing to restore
+        context.update(
+            {
+                "autosave": autosave,
+                "workflow_urls": {
+                    "autosave": reverse("admin:articles_article_autosave"),
+                    "presence": (
+                        reverse("admin:articles_article_presence", args=[obj.pk]) if obj else ""
+                    ),
+                    "article": article_id,
+                    "interval": settings.AUTOSAVE_INTERVAL_SECONDS,
+                },
+                "can_share": obj is not None and request.user.has_perm("workflow.share_preview"),
+                "share_hours": settings.PREVIEW_LINK_HOURS,
+            }
+        )
+        if obj is not None:
+            context["others_editing"] = presence.touch(obj.pk, request.user)
+            context["preview_url"] = reverse("workflow:preview", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = dict(extra_context or {})
+        if obj is not None and self.has_change_permission(request, obj):
+            extra["revisions"] = versions_of(obj)
+        return super().history_view(request, object_id, extra)
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("autosave/", wrap(self.autosave_view), name="articles_article_autosave"),
+            path(
+                "<path:object_id>/history/compare/",
+                wrap(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                wrap(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                wrap(self.presence_view),
+                name="articles_article_presence",
+            ),
+            path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
+            *super().get_urls(),
+        ]
+
+    def _article_for_change(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def compare_view(self, request, object_id):
+        obj = self._article_for_change(request, object_id)
+        versions = list(versions_of(obj))
+        if not versions:
+            raise Http404
+        by_id = {str(version.pk): version for version in versions}
+        newer = by_id.get(request.GET.get("to"), versions[0])
+        older = by_id.get(request.GET.get("from"), versions[1] if len(versions) > 1 else newer)
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"ما الذي تغيّر: {obj}",
+            "older": older,
+            "newer": newer,
+            "rows": compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    @staticmethod
+    def _post_only(request):
+        if request.method != "POST":
+            raise PermissionDenied
+
+    def restore_view(self, request, object_id, version_id):
+        self._post_only(request)
+        obj = self._article_for_change(request, object_id)
+        version = get_object_or_404(versions_of(obj), pk=version_id)
+        restore(version, user=request.user)
+        messages.success(request, "استُعيدت النسخة المختارة وحُفظت نسخةً جديدة.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def presence_view(self, request, object_id):
+        self._post_only(request)
+        obj = self._article_for_change(request, object_id)
+        return JsonResponse({"others": presence.touch(obj.pk, request.user)})
+
+    def share_view(self, request, object_id):
+        self._post_only(request)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not request.user.has_perm("workflow.share_preview"):
+            raise PermissionDenied
+        try:
+            hours = int(request.POST.get("hours", settings.PREVIEW_LINK_HOURS))
+        except ValueError:
+            hours = 0
+        if not 1 <= hours <= settings.PREVIEW_LINK_MAX_HOURS:
+            messages.error(request, f"مدة الرابط بين ساعة و{settings.PREVIEW_LINK_MAX_HOURS} ساعة.")
+        else:
+            expires = timezone.now() + datetime.timedelta(hours=hours)
+            url = request.build_absolute_uri(share_url(obj, expires))
+            messages.success(
+                request,
+                f"رابط المعاينة (صالح حتى {timezone.localtime(expires):%Y-%m-%d %H:%M}): {url}",
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def autosave_view(self, request):
+        self._post_only(request)
+        article_id = request.POST.get("article") or None
+        if article_id is not None:
+            obj = self._article_for_change(request, article_id)
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        else:
+            obj = None
+        if request.POST.get("discard"):
+            Autosave.objects.filter(user=request.user, article=obj).delete()
+            return JsonResponse({"discarded": True})
+        data = {
+            key: request.POST.getlist(key)
+            for key in request.POST
+            if key not in {"csrfmiddlewaretoken", "article", "loaded_version"}
+        }
+        autosave, _ = Autosave.objects.update_or_create(
+            user=request.user, article=obj, defaults={"data": data, "saved_at": timezone.now()}
+        )
+        return JsonResponse({"saved_at": timezone.localtime(autosave.saved_at).isoformat()})
+
+
+@admin.register(MastheadChange)
+class MastheadChangeAdmin(admin.ModelAdmin):
+    """Who changed the masthead and when, from the admin's own log; read-only."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change"]
+    list_filter = ["action_flag", "content_type"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "action_time"
+
+    @admin.display(description="التفاصيل")
+    def change(self, obj):
+        return obj.get_change_message()
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                content_type__app_label="articles",
+                content_type__model__in=["mastheadterm", "mastheadrole"],
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Staff accounts: only a superuser may see, make or change superusers."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
