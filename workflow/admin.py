@@ -364,7 +364,14 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    """Staff accounts: only a superuser may see, make or change superusers."""
+    """Staff accounts: only a superuser may see, make or change superusers.
+
+    Accounts are deactivated, never deleted: the admin's log (and so the masthead's audit)
+    goes with a deleted user.
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

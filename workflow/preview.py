@@ -30,6 +30,10 @@ class PreviewMixin:
     def get(self, request, *args, **kwargs):
         # No redirect to the canonical slug: a preview lives at its own address.
         self.object = self.get_object()
+        if self.object.published_at is None:
+            # Shown as it would be if published now (date line, masthead of the day); the
+            # change stays in memory.
+            self.object.published_at = timezone.now()
         response = self.render_to_response(self.get_context_data(object=self.object))
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"

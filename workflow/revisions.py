@@ -22,8 +22,6 @@ from articles.models import (
     Author,
     Byline,
     Correction,
-    MastheadRole,
-    MastheadTerm,
     Section,
     Tag,
 )
@@ -44,8 +42,6 @@ def register_models():
     # Corrections are public record: restoring old article text never removes one, so they
     # have their own history instead of following the article.
     reversion.register(Correction)
-    reversion.register(MastheadTerm)
-    reversion.register(MastheadRole)
 
 
 def versions_of(article):
