@@ -24,6 +24,13 @@ from .preview import share_url
 from .revisions import compare, restore, versions_of
 
 Status = Article.Status
+TRANSITION_LABELS = {
+    Status.DRAFT: "أعِده إلى المسودات",
+    Status.IN_REVIEW: "احفظ وأرسل للمراجعة",
+    Status.RETURNED: "أعِده للكاتب للتعديل",
+    Status.PUBLISHED: "احفظ وانشر (أو جدوِل إن كان وقت النشر لاحقًا)",
+    Status.UNPUBLISHED: "ألغِ النشر",
+}
 
 
 class TransitionInline(admin.TabularInline):
@@ -196,6 +203,14 @@ class ArticleWorkflowMixin:
                 "share_hours": settings.PREVIEW_LINK_HOURS,
             }
         )
+        if (
+            context.get("has_change_permission", True)
+            and "status" in context["adminform"].form.fields
+        ):
+            allowed = rules.allowed_statuses(request.user, obj)
+            context["transition_buttons"] = [
+                (status, TRANSITION_LABELS[status]) for status in allowed[1:]
+            ]
         if obj is not None:
             context["others_editing"] = presence.touch(obj.pk, request.user)
             context["preview_url"] = reverse("workflow:preview", args=[obj.pk])

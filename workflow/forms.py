@@ -27,8 +27,12 @@ class WorkflowFormMixin(forms.Form):
 
     user = None
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("_transition"):
+            # A transition button names the new state; the state field would say the same.
+            data = data.copy()
+            data["status"] = data["_transition"]
+        super().__init__(data, *args, **kwargs)
         if "status" in self.fields:
             allowed = rules.allowed_statuses(self.user, self.instance)
             self.fields["status"].choices = [
