@@ -53,8 +53,8 @@ def test_the_diff_between_two_revisions_is_readable_and_right_to_left(
     assert response.status_code == 200
     html = response.content.decode()
     assert 'dir="rtl"' in html
-    assert "<del>جديدة</del><ins>طموحة</ins>" in html
-    assert "فقرة أولى.<ins>\nفقرة مضافة.</ins>" in html
+    assert "الحكومة تعلن خطة <del>جديدة</del> <ins>طموحة</ins>" in html
+    assert "فقرة أولى. <ins>\nفقرة مضافة.</ins>" in html
     changed = {label for label, _, is_changed in response.context["rows"] if is_changed}
     assert changed == {"العنوان", "النص"}
 

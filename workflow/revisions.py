@@ -96,20 +96,34 @@ def snapshot(version):
     ]
 
 
+def _words(text):
+    return re.findall(r"\n|[^\s]+", text)
+
+
+def _join(words):
+    return " ".join(words).replace(" \n ", "\n").replace("\n ", "\n").replace(" \n", "\n")
+
+
 def inline_diff(old, new):
-    """Words removed in <del>, words added in <ins>, the rest as it was; all escaped."""
-    a, b = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    """Words removed in <del>, words added in <ins>, the rest as it was; all escaped.
+
+    Compares word by word (paragraph breaks count as words), so a changed phrase shows as
+    one removed and one added run rather than a patchwork of letters.
+    """
+    a, b = _words(old), _words(new)
     parts = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape("".join(a[i1:i2])))
+            parts.append(escape(_join(a[i1:i2])))
             continue
         if i2 > i1:
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+            parts.append(f"<del>{escape(_join(a[i1:i2]))}</del>")
         if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # every piece above is escaped
+            parts.append(f"<ins>{escape(_join(b[j1:j2]))}</ins>")
+    html = " ".join(parts).replace(" \n", "\n").replace("\n ", "\n")
+    html = re.sub(r"\n(</(?:ins|del)>) ", r"\n\1", html)
+    return mark_safe(html)  # every piece above is escaped
 
 
 def compare(old_version, new_version):
