@@ -40,7 +40,7 @@ class BylineInline(admin.TabularInline):
 class ArticleAdmin(ArticleWorkflowMixin, NormalizedSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
-    list_display = ["headline", "section", "byline_names", "status", "published_at", "is_live"]
+    list_display = ["headline", "section", "byline_names", "state", "published_at", "is_live"]
     list_filter = ["status", "section", "published_at"]
     list_select_related = ["section"]
     search_fields = ["search_text"]
@@ -87,6 +87,10 @@ class ArticleAdmin(ArticleWorkflowMixin, NormalizedSearchMixin, admin.ModelAdmin
     @admin.display(description="الكتّاب")
     def byline_names(self, obj):
         return "، ".join(byline.author.name for byline in obj.bylines.all())
+
+    @admin.display(description="الحالة", ordering="status")
+    def state(self, obj):
+        return "مجدول" if obj.is_scheduled else obj.get_status_display()
 
     @admin.display(boolean=True, description="ظاهر للقراء")
     def is_live(self, obj):

@@ -122,3 +122,16 @@ def test_without_change_permission_there_is_no_diff_and_no_restore(client, make_
     assert "النسخ المحفوظة" not in client.get(base).content.decode()
     article.refresh_from_db()
     assert article.headline == "ثان"
+
+
+def test_a_revision_of_another_article_cannot_be_restored_here(client, make_user, make_article):
+    editor = make_user("editor")
+    first = make_article(status=Status.DRAFT, published_at=None)
+    second = make_article(status=Status.DRAFT, published_at=None)
+    client.force_login(editor)
+    save(client, first, headline="نسخة من المقال الأول")
+    foreign = Version.objects.get_for_object(first).get()
+    response = client.post(f"/admin/articles/article/{second.pk}/history/{foreign.pk}/restore/")
+    assert response.status_code == 404
+    second.refresh_from_db()
+    assert second.headline != "نسخة من المقال الأول"

@@ -74,6 +74,7 @@ def test_a_writer_in_review_gets_a_read_only_page(client, make_user, make_articl
     response = client.get(change_url(article))
     assert response.status_code == 200
     assert not response.context["has_change_permission"]
+    assert "ملاحظة مع تغيير الحالة" not in response.content.decode()
     assert client.post(change_url(article), article_data(article)).status_code == 403
 
 
@@ -99,3 +100,19 @@ def test_an_admin_who_is_not_superuser_cannot_make_a_superuser(client, make_user
     assert "is_superuser" not in response.context["adminform"].form.fields
     superuser = type(admin).objects.create_superuser("root", password="x")
     assert client.get(f"/admin/auth/user/{superuser.pk}/change/").status_code == 302
+
+
+def test_a_new_article_is_bylined_to_the_writer_who_wrote_it(client, make_user, make_section):
+    writer = make_user("writer")
+    client.force_login(writer)
+    data = article_data(section=make_section(), headline="مقال بلا كاتب محدد")
+    assert client.post("/admin/articles/article/add/", data).status_code == 302
+    article = Article.objects.get(headline="مقال بلا كاتب محدد")
+    assert article.ordered_authors() == [writer.author] and article.created_by == writer
+
+
+def test_the_list_says_scheduled_for_a_future_publication(client, make_user, make_article):
+    make_article(headline="مقال مجدول", published_at=timezone.now() + datetime.timedelta(hours=5))
+    client.force_login(make_user("editor"))
+    html = client.get("/admin/articles/article/").content.decode()
+    assert "مجدول" in html

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article, Byline, Correction
 
 from . import presence, rules
 from .forms import WorkflowFormMixin
@@ -128,7 +128,7 @@ class ArticleWorkflowMixin:
         result = []
         for name, options in fieldsets:
             fields = [field for field in options["fields"] if field not in hidden]
-            if name == "النشر":
+            if name == "النشر" and (obj is None or self.has_change_permission(request, obj)):
                 fields = [*fields, "transition_note", "loaded_version"]
             result.append((name, {**options, "fields": fields}))
         return result
@@ -167,6 +167,13 @@ class ArticleWorkflowMixin:
                 created_by=request.user,
             )
         Autosave.objects.filter(user=request.user, article=obj if change else None).delete()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        author = getattr(request.user, "author", None)
+        if not change and author is not None and not form.instance.bylines.exists():
+            # As in WordPress, a new article is by whoever wrote it unless they name others.
+            Byline.objects.create(article=form.instance, author=author)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
