@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Byline, MastheadTerm
+from articles.models import Article, Author, Byline, Correction, MastheadTerm, Section, Tag
 from tests.workflow_helpers import article_data, change_url
 
 Status = Article.Status
@@ -169,6 +169,50 @@ def act_users(desk):
     return response, get_user_model().objects.filter(username="newcomer").exists()
 
 
+def act_correction(desk):
+    article = desk.own(Status.PUBLISHED)
+    data = article_data(
+        article,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "تصحيح من الاختبار",
+        },
+    )
+    response = desk.client.post(change_url(article), data)
+    return response, Correction.objects.filter(article=article).exists()
+
+
+def act_share_link(desk):
+    article = desk.own(Status.DRAFT)
+    response = desk.client.post(f"/admin/articles/article/{article.pk}/share/", {"hours": "5"})
+    messages = [str(m) for m in getattr(response.wsgi_request, "_messages", [])]
+    return response, any("/preview/share/" in m for m in messages)
+
+
+def act_tags(desk):
+    response = desk.client.post(
+        "/admin/articles/tag/add/", {"name": "وسم جديد", "slug": "وسم-جديد"}
+    )
+    return response, Tag.objects.filter(name="وسم جديد").exists()
+
+
+def act_authors(desk):
+    response = desk.client.post(
+        "/admin/articles/author/add/",
+        {"name": "كاتب جديد", "slug": "كاتب-جديد", "bio": "", "is_active": "on"},
+    )
+    return response, Author.objects.filter(name="كاتب جديد").exists()
+
+
+def act_sections(desk):
+    response = desk.client.post(
+        "/admin/articles/section/add/",
+        {"name": "قسم جديد", "slug": "قسم-جديد", "description": "", "position": "3"},
+    )
+    return response, Section.objects.filter(name="قسم جديد").exists()
+
+
 # action -> (what it does, the roles allowed to do it)
 MATRIX = {
     "add": (act_add, ALL),
@@ -183,6 +227,11 @@ MATRIX = {
     "delete own draft": (act_delete_own_draft, ALL),
     "delete published": (act_delete_published, EDITORS),
     "bulk delete": (act_bulk_delete, EDITORS),
+    "add a correction": (act_correction, EDITORS),
+    "create a share-preview link": (act_share_link, EDITORS),
+    "manage tags": (act_tags, EDITORS),
+    "manage authors": (act_authors, EDITORS),
+    "manage sections": (act_sections, EDITORS),
     "masthead": (act_masthead, ADMINS),
     "staff accounts": (act_users, ADMINS),
 }

@@ -210,17 +210,16 @@ class ArticleWorkflowMixin:
                 "share_hours": settings.PREVIEW_LINK_HOURS,
             }
         )
-        if (
-            context.get("has_change_permission", True)
-            and "status" in context["adminform"].form.fields
-        ):
+        can_change = obj is None or self.has_change_permission(request, obj)
+        if can_change and "status" in context["adminform"].form.fields:
             allowed = rules.allowed_statuses(request.user, obj)
             context["transition_buttons"] = [
                 (status, TRANSITION_LABELS[status]) for status in allowed[1:]
             ]
         if obj is not None:
-            context["others_editing"] = presence.touch(obj.pk, request.user)
             context["preview_url"] = reverse("workflow:preview", args=[obj.pk])
+            if can_change:
+                context["others_editing"] = presence.touch(obj.pk, request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_view(self, request, object_id, extra_context=None):
