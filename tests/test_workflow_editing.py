@@ -67,6 +67,8 @@ def test_autosave_keeps_unsaved_text_and_the_form_offers_it_back(client, make_us
     response = client.get(change_url(article))
     html = response.content.decode()
     assert "لديك نص لم يُحفظ" in html and "استعِده" in html
+    # The script's fallback when the server cannot take the text (an expired login).
+    assert 'id="workflow-offline"' in html and 'id="workflow-local-autosave"' in html
     assert restorable(html)["body"] == ["<p>نص طويل كتبه المحرر</p>"]
     # A real save makes the autosave obsolete.
     assert client.post(change_url(article), article_data(article)).status_code == 302

@@ -47,17 +47,57 @@
     });
   }
 
+  // When the server cannot take the text (an expired login answers with the login page, or
+  // the network is down), a copy stays in this browser and is offered when the form reopens.
+  var storageKey = "newsroom-autosave:" + (config.article || "new");
+  var versionInput = form.querySelector("[name=loaded_version]");
+  var loadedVersion = versionInput ? versionInput.value : "";
+
+  function remember(data) {
+    var fields = {};
+    data.forEach(function (value, key) {
+      if (key !== "csrfmiddlewaretoken" && key !== "article") {
+        (fields[key] = fields[key] || []).push(value);
+      }
+    });
+    try {
+      window.localStorage.setItem(storageKey, JSON.stringify({ version: loadedVersion, data: fields }));
+    } catch (error) { /* storage full or disabled: nothing more to do */ }
+  }
+
+  function forget() {
+    try {
+      window.localStorage.removeItem(storageKey);
+    } catch (error) { /* storage disabled */ }
+  }
+
+  function failed(data) {
+    dirty = true;
+    remember(data);
+    var warning = document.getElementById("workflow-offline");
+    if (warning) {
+      warning.hidden = false;
+    }
+  }
+
   function autosave() {
     if (!dirty || submitting) {
       return;
     }
     dirty = false;
-    post(config.autosave, formData()).then(function (response) {
-      if (!response.ok) {
-        dirty = true;
+    var data = formData();
+    post(config.autosave, data).then(function (response) {
+      if (response.ok && !response.redirected) {
+        forget();
+        var warning = document.getElementById("workflow-offline");
+        if (warning) {
+          warning.hidden = true;
+        }
+      } else {
+        failed(data);
       }
     }, function () {
-      dirty = true;
+      failed(data);
     });
   }
 
@@ -81,8 +121,12 @@
   window.setInterval(autosave, (config.interval || 20) * 1000);
   // A closed tab still sends what was typed since the last autosave.
   window.addEventListener("pagehide", function () {
-    if (dirty && !submitting && navigator.sendBeacon) {
-      navigator.sendBeacon(config.autosave, formData());
+    if (dirty && !submitting) {
+      var data = formData();
+      remember(data);
+      if (navigator.sendBeacon) {
+        navigator.sendBeacon(config.autosave, data);
+      }
     }
   });
 
@@ -110,25 +154,39 @@
     });
   }
 
-  var banner = document.getElementById("workflow-autosave");
-  var saved = document.getElementById("workflow-autosave-data");
-  if (banner && saved) {
-    document.getElementById("workflow-autosave-restore").addEventListener("click", function () {
-      var data = JSON.parse(saved.textContent);
-      Object.keys(data).forEach(function (name) {
-        setField(name, data[name]);
+  function offer(banner, fields) {
+    if (!banner) {
+      return;
+    }
+    banner.hidden = false;
+    banner.querySelector(".workflow-restore").addEventListener("click", function () {
+      Object.keys(fields).forEach(function (name) {
+        setField(name, fields[name]);
       });
       banner.hidden = true;
       dirty = true;
     });
-    document.getElementById("workflow-autosave-discard").addEventListener("click", function () {
+    banner.querySelector(".workflow-discard").addEventListener("click", function () {
       var data = new FormData();
       data.append("article", config.article || "");
       data.append("discard", "1");
       data.append("csrfmiddlewaretoken", csrfToken());
       post(config.autosave, data);
+      forget();
       banner.hidden = true;
     });
+  }
+
+  var saved = document.getElementById("workflow-autosave-data");
+  var local = null;
+  try {
+    local = JSON.parse(window.localStorage.getItem(storageKey) || "null");
+  } catch (error) { /* storage disabled or unreadable */ }
+  if (saved) {
+    offer(document.getElementById("workflow-autosave"), JSON.parse(saved.textContent));
+  } else if (local && local.data && local.version === loadedVersion) {
+    // Kept in the browser only, and the article has not been saved since.
+    offer(document.getElementById("workflow-local-autosave"), local.data);
   }
 
   // "Being edited by": ping once a minute and show who else has the article open.
