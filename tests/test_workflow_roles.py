@@ -116,3 +116,19 @@ def test_the_list_says_scheduled_for_a_future_publication(client, make_user, mak
     client.force_login(make_user("editor"))
     html = client.get("/admin/articles/article/").content.decode()
     assert "مجدول" in html
+
+
+def test_the_admin_role_gets_the_permissions_of_models_added_later(db):
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflow.roles import ensure_admin_role
+
+    new = Permission.objects.create(
+        codename="archive_article",
+        name="أرشفة",
+        content_type=ContentType.objects.get(app_label="articles", model="article"),
+    )
+    ensure_admin_role(sender=None)
+    assert new in Group.objects.get(name="مدير").permissions.all()
+    assert new not in Group.objects.get(name="محرر").permissions.all()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class WorkflowConfig(AppConfig):
@@ -7,6 +8,8 @@ class WorkflowConfig(AppConfig):
     verbose_name = "سير العمل التحريري"
 
     def ready(self):
-        from . import revisions
+        from . import revisions, roles
 
         revisions.register_models()
+        # Sent once per app, after that app's permissions exist; adding is idempotent.
+        post_migrate.connect(roles.ensure_admin_role, dispatch_uid="workflow.ensure_admin_role")

@@ -1,8 +1,9 @@
 """The newsroom's roles as Django groups: the one place that says who may do what.
 
-A data migration creates the groups from ROLES; ``manage.py sync_roles`` applies them again
-after new models (and so new permissions) are added. The finer rules a permission cannot
-express (own articles only, which states) live in ``workflow.rules``.
+A data migration creates the groups from ROLES. After every ``migrate``, the admin role is
+given the permissions of any new model (``ensure_admin_role``); ``manage.py sync_roles``
+resets every role to exactly its definition. The finer rules a permission cannot express
+(own articles only, which states) live in ``workflow.rules``.
 """
 
 WRITER = "كاتب"
@@ -68,3 +69,12 @@ def apply_roles(group_model, permission_model):
                     )
                 )
         group.permissions.set(permissions)
+
+
+def ensure_admin_role(sender, **kwargs):
+    """post_migrate: the admin role holds every permission, including new models' ones."""
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.filter(name=ADMIN).first()
+    if group is not None:
+        group.permissions.add(*Permission.objects.exclude(group=group))
