@@ -75,8 +75,13 @@ class LatestView(CheapPaginationMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
+    @staticmethod
+    def page_queryset():
+        """Articles with everything their page shows; previews use it for any state."""
+        return Article.objects.for_page().prefetch_related("corrections")
+
     def get_queryset(self):
-        return Article.objects.published().for_page().prefetch_related("corrections")
+        return self.page_queryset().published()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

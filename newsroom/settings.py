@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "articles",
     "frontpage",
+    "reversion",
+    "workflow",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,13 @@ USE_TZ = True
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "صحيفة الغد")
 # Section given to imported legacy articles that name none.
 LEGACY_IMPORT_SECTION = os.environ.get("LEGACY_IMPORT_SECTION", "أخبار")
+
+# Editorial workflow: share-preview links (default and longest life, in hours), how long an
+# open article form counts as "being edited", and how often the form autosaves (seconds).
+PREVIEW_LINK_HOURS = int(os.environ.get("PREVIEW_LINK_HOURS", "48"))
+PREVIEW_LINK_MAX_HOURS = int(os.environ.get("PREVIEW_LINK_MAX_HOURS", "720"))
+EDIT_PRESENCE_SECONDS = int(os.environ.get("EDIT_PRESENCE_SECONDS", "180"))
+AUTOSAVE_INTERVAL_SECONDS = int(os.environ.get("AUTOSAVE_INTERVAL_SECONDS", "20"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

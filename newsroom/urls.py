@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("", include("frontpage.urls")),
+    path("", include("workflow.urls")),
     path("", include("articles.urls")),
 ]
 if settings.DEBUG:

@@ -117,3 +117,28 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def make_user(db, django_user_model, make_author):
+    """A staff member in one of the newsroom's roles: "writer", "editor" or "admin".
+
+    A writer gets an Author linked to their login, as the newsroom sets them up.
+    """
+    from django.contrib.auth.models import Group
+
+    from workflow.roles import ADMIN, EDITOR, WRITER, apply_roles
+
+    groups = {"writer": WRITER, "editor": EDITOR, "admin": ADMIN}
+
+    def make(role, **overrides):
+        if not Group.objects.filter(name__in=groups.values()).count() == len(groups):
+            apply_roles(Group, Permission)  # a flushed (transactional) test database
+        fields = {"username": f"{role}-{next(_counter)}", "is_staff": True, **overrides}
+        user = django_user_model.objects.create_user(password="secret-password", **fields)
+        user.groups.add(Group.objects.get(name=groups[role]))
+        if role == "writer":
+            make_author(user=user, name=f"الكاتب {user.username}")
+        return user
+
+    return make

@@ -30,6 +30,9 @@ def article_form(section, **overrides):
         "bylines-MIN_NUM_FORMS": "0",
         "bylines-MAX_NUM_FORMS": "1000",
     }
+    # The workflow's inlines (corrections, notes, transitions), empty.
+    for prefix in ["corrections", "editorial_notes", "transitions"]:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)
     return data
 
@@ -59,7 +62,13 @@ def test_staff_adds_an_article_and_the_script_does_not_survive(
 
 def test_staff_publishes_through_the_change_form(staff_client, make_article):
     article = make_article(status=Article.Status.DRAFT, published_at=None, slug="قديم")
-    data = article_form(article.section, headline="عنوان معدّل", slug="قديم", status="published")
+    data = article_form(
+        article.section,
+        headline="عنوان معدّل",
+        slug="قديم",
+        status="published",
+        loaded_version=article.version,
+    )
     response = staff_client.post(f"/admin/articles/article/{article.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].errors
     article.refresh_from_db()
@@ -132,6 +141,7 @@ def test_an_article_by_a_retired_author_can_still_be_saved(staff_client, make_ar
     data = article_form(
         article.section,
         headline="عنوان جديد",
+        loaded_version=article.version,
         **{
             "bylines-TOTAL_FORMS": "1",
             "bylines-INITIAL_FORMS": "1",
