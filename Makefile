@@ -25,6 +25,8 @@ migrate: install
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(MANAGE) load_demo
 	DEBUG=$${DEBUG:-1} $(MANAGE) ensure_admin
+	DEBUG=$${DEBUG:-1} $(MANAGE) create_staff writer --role writer --name "منى" --author "منى الشريف"
+	DEBUG=$${DEBUG:-1} $(MANAGE) create_staff editor --role editor --name "هالة"
 
 run: demo
 	@echo "Serving the demo on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
