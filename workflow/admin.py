@@ -114,7 +114,12 @@ class ArticleWorkflowMixin(WorkflowViewsMixin):
         return actions
 
     def get_inlines(self, request, obj):
-        return [*super().get_inlines(request, obj), *self.workflow_inlines]
+        inlines = self.workflow_inlines
+        if obj is None or obj.status not in (Status.PUBLISHED, Status.UNPUBLISHED):
+            # Corrections belong to what readers have seen: a new article, a draft or one in
+            # review shows no corrections table (a forged one is ignored with it).
+            inlines = [inline for inline in inlines if inline is not CorrectionInline]
+        return [*super().get_inlines(request, obj), *inlines]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
