@@ -2,6 +2,8 @@ from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.contrib import admin
 
+from photos.admin import PhotoFieldsAdminMixin
+
 from .arabic import normalize
 from .models import Article, Author, Byline, MastheadRole, MastheadTerm, Section, Tag
 
@@ -35,7 +37,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(PhotoFieldsAdminMixin, NormalizedSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
     list_display = ["headline", "section", "byline_names", "status", "published_at", "is_live"]
@@ -98,7 +100,7 @@ class ArticleAdmin(NormalizedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class AuthorAdmin(PhotoFieldsAdminMixin, NormalizedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user"]
