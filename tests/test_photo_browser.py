@@ -1,0 +1,69 @@
+"""The body editor's real upload path, in Chromium: CKEditor 4 sends Django's CSRF token."""
+
+import base64
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import sync_playwright
+
+from .photo_files import encode, files_under, photo
+
+# Uploads a file the way CKEditor's image dialog and drag-and-drop do: through the editor's
+# own file loader (XMLHttpRequest + the editor's configured request headers).
+UPLOAD_WITH_THE_EDITOR = """
+async ([payload, type, name]) => {
+  const editor = CKEDITOR.instances.id_body;
+  const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
+  const loader = editor.uploadRepository.create(new File([bytes], name, { type }));
+  return await new Promise((resolve) => {
+    const done = () => resolve({ status: loader.status, url: loader.url || null,
+                                 http: loader.xhr.status, body: loader.xhr.responseText });
+    loader.on("uploaded", done);
+    loader.on("error", done);
+    loader.loadAndUpload(editor.config.filebrowserUploadUrl);
+  });
+}
+"""
+
+
+@pytest.fixture
+def editor_page(live_server, django_user_model, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    user = django_user_model.objects.create_user("photo-desk", password="pw-photo-desk-1")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(codename__endswith="_article"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/add/")
+        page.fill("#id_username", "photo-desk")
+        page.fill("#id_password", "pw-photo-desk-1")
+        page.click("input[type=submit]")
+        page.wait_for_function(
+            "window.CKEDITOR && CKEDITOR.instances.id_body"
+            " && CKEDITOR.instances.id_body.status === 'ready'"
+        )
+        yield page
+        browser.close()
+
+
+def upload(page, data, content_type, name):
+    payload = base64.b64encode(data).decode()
+    return page.evaluate(UPLOAD_WITH_THE_EDITOR, [payload, content_type, name])
+
+
+def test_the_editor_uploads_with_the_csrf_token(editor_page, settings):
+    result = upload(editor_page, encode(photo((320, 240))), "image/jpeg", "from-phone.jpg")
+    assert result["status"] == "uploaded", result
+    assert result["url"].startswith("/media/uploads/") and result["url"].endswith("_320x240.jpg")
+    assert len(files_under(settings.MEDIA_ROOT)) == 1
+
+
+def test_the_editor_gets_the_arabic_refusal(editor_page, settings):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    result = upload(editor_page, svg, "image/svg+xml", "logo.svg")
+    assert result["status"] == "error" and result["http"] == 400
+    assert "ليس صورة" in json.loads(result["body"])["error"]["message"]
+    assert files_under(settings.MEDIA_ROOT) == []
