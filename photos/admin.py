@@ -6,6 +6,8 @@ from . import renditions
 from .forms import SafeImageField
 
 FOCAL_FIELDS = ["lead_image_focal_x", "lead_image_focal_y", "lead_image_preview"]
+# Author photos are shown small and have no renditions: they are stored at most this wide.
+AUTHOR_PHOTO_MAX_WIDTH = 600
 
 
 class PhotoFieldsAdminMixin:
@@ -17,6 +19,8 @@ class PhotoFieldsAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField):
             kwargs["form_class"] = SafeImageField
+            if db_field.name == "photo":
+                kwargs["max_width"] = AUTHOR_PHOTO_MAX_WIDTH
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):

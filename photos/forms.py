@@ -13,9 +13,13 @@ class SafeImageField(forms.FileField):
 
     widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
+    def __init__(self, *, max_width=None, **kwargs):
+        self.max_width = max_width
+        super().__init__(**kwargs)
+
     def to_python(self, data):
         uploaded = super().to_python(data)
         if uploaded is None:
             return None
-        image = clean_upload(uploaded)
+        image = clean_upload(uploaded, max_width=self.max_width)
         return SimpleUploadedFile(image.filename(), image.content, image.content_type)

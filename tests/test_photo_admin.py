@@ -59,6 +59,16 @@ def test_a_bad_lead_image_is_an_arabic_form_error_and_nothing_is_stored(
     assert files_under(settings.MEDIA_ROOT) == []
 
 
+def test_a_lead_image_without_alt_text_is_refused_before_anything_is_stored(
+    staff_client, make_section, settings
+):
+    data = article_form(make_section(), lead_image=upload(encode(photo((640, 480)))))
+    response = staff_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "أضف نصًا بديلًا" in str(response.context["adminform"].form.errors)
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
 def test_replacing_the_lead_image_in_the_admin_removes_the_old_files(
     staff_client, make_section, django_capture_on_commit_callbacks, settings
 ):
@@ -108,6 +118,14 @@ def test_author_photo_is_checked_and_re_encoded(
     assert response.status_code == 302
     author.refresh_from_db()
     assert re.match(r"^authors/[0-9a-f]{20}_400x400\.jpg$", author.photo.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        large = staff_client.post(
+            f"/admin/articles/author/{author.pk}/change/",
+            {**data, "photo": upload(encode(photo((1800, 1200))), "big.jpg")},
+        )
+    assert large.status_code == 302
+    author.refresh_from_db()
+    assert author.photo.name.endswith("_600x400.jpg")  # author photos are stored small
     assert open_stored(author.photo.name).getexif().get_ifd(GPS) == {}
     first = author.photo.name
     with django_capture_on_commit_callbacks(execute=True):

@@ -284,3 +284,29 @@ def test_storage_round_trip_without_a_filesystem(
     assert not default_storage.exists(name)
     assert default_storage.listdir(renditions.folder(name)) == ([], [])
     assert files_under(settings.MEDIA_ROOT) == []
+
+
+def test_prune_photos_deletes_only_old_unused_files(article_with_photo, make_article, settings):
+    import os
+
+    used = article_with_photo((640, 480))
+    in_body = store_original(encode(photo((200, 100))), folder="uploads/2026/11/01")
+    make_article(body=f'<p>نص</p><img src="/media/{in_body}" alt="صورة">')
+    left_out = store_original(encode(photo((200, 100))), folder="uploads/2026/11/01")
+    just_uploaded = store_original(encode(photo((200, 100))), folder="uploads/2026/11/02")
+    rolled_back = store_original(encode(photo((640, 480))))
+    renditions.sync(rolled_back)
+    for path in files_under(settings.MEDIA_ROOT):
+        if just_uploaded not in str(path):
+            os.utime(path, (1_600_000_000, 1_600_000_000))
+    dry = StringIO()
+    call_command("prune_photos", "--dry-run", stdout=dry)
+    assert f"would delete {left_out}" in dry.getvalue()
+    out = StringIO()
+    call_command("prune_photos", stdout=out)
+    remaining = stored_names(settings.MEDIA_ROOT)
+    assert remaining == {used.lead_image.name, in_body, just_uploaded} | {
+        r.name for r in renditions.planned(used.lead_image.name)
+    }
+    deleted = 2 + len(renditions.planned(rolled_back))
+    assert f"{deleted} unused deleted, 1 unused but younger than 24 h kept" in out.getvalue()
