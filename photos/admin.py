@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.utils.html import format_html
 
@@ -19,6 +20,7 @@ class PhotoFieldsAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField):
             kwargs["form_class"] = SafeImageField
+            kwargs["widget"] = AdminFileWidget(attrs={"accept": SafeImageField.accept})
             if db_field.name == "photo":
                 kwargs["max_width"] = AUTHOR_PHOTO_MAX_WIDTH
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -11,7 +11,8 @@ class SafeImageField(forms.FileField):
     reaches storage is the re-encoded one, under a random name that carries its pixel size.
     """
 
-    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    accept = "image/jpeg,image/png,image/webp,image/gif"
+    widget = forms.ClearableFileInput(attrs={"accept": accept})
 
     def __init__(self, *, max_width=None, **kwargs):
         self.max_width = max_width

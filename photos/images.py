@@ -25,10 +25,14 @@ from PIL import Image, ImageOps
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 
 # Markup inside an image file means a polyglot: a valid picture that a browser sniffing the
-# bytes, or a careless server, could also run as HTML or script. Compressed pixel data does not
-# spell these out by chance, so a hit is refused rather than cleaned.
+# bytes, or a careless server, could also run as HTML or script. It is refused rather than
+# cleaned. Each pattern is long enough (tag name plus a following space, "/" or ">") that
+# compressed pixel data spells one out by chance about once in a terabyte of photos; a short
+# one such as "<svg" would turn up in a few percent of large photos. SVG itself never opens in
+# Pillow, so it is refused as "not an image" anyway.
 _MARKUP = re.compile(
-    rb"<(?:script|html|body|svg|iframe|object|embed|meta|!doctype|\?php|\?xml)\b|javascript:",
+    rb"<(?:script|html|body|iframe|object|embed|meta)[\s>/]|<!doctype\s+html|<\?php\s"
+    rb"|javascript:",
     re.IGNORECASE,
 )
 
@@ -98,12 +102,26 @@ def clean_image(data, *, max_width=None):
     if _MARKUP.search(data):
         raise refuse("not_image")
     image = _decode(data)
-    icc_profile = image.info.get("icc_profile") if image.mode != "CMYK" else None
+    try:
+        return _encode(image, max_width)
+    except (OSError, ValueError):
+        # A picture Pillow decoded but cannot convert (an exotic mode, a broken colour profile).
+        logger.info("Refused an image Pillow could not re-encode", exc_info=True)
+        raise refuse("damaged") from None
+
+
+def _encode(image, max_width):
+    # A colour profile describes RGB pixels only; grey or CMYK ones would not match it after
+    # conversion (which is then a plain one).
+    icc_profile = image.info.get("icc_profile") if image.mode in {"RGB", "RGBA"} else None
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or (
         image.mode == "P" and "transparency" in image.info
     )
     image = image.convert("RGBA" if has_alpha else "RGB")
+    if has_alpha and image.getchannel("A").getextrema() == (255, 255):
+        # Opaque after all (a photo exported with an alpha channel): a JPEG is far smaller.
+        image, has_alpha = image.convert("RGB"), False
     # Nothing of the source's metadata travels further than this line.
     image.info = {}
     if max_width and image.width > max_width:

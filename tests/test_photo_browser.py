@@ -9,6 +9,10 @@ from playwright.sync_api import sync_playwright
 
 from .photo_files import encode, files_under, photo
 
+# The live server starts before the per-test settings point STATIC_ROOT at a temporary folder;
+# WhiteNoise only warns that the production folder is missing (static files come from finders).
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
 # Uploads a file the way CKEditor's image dialog and drag-and-drop do: through the editor's
 # own file loader (XMLHttpRequest + the editor's configured request headers).
 UPLOAD_WITH_THE_EDITOR = """

@@ -209,3 +209,18 @@ def test_clean_image_output_never_carries_the_input_bytes():
     assert cleaned.content != source
     assert (cleaned.width, cleaned.height, cleaned.extension) == (300, 200, "jpg")
     assert cleaned.filename() != cleaned.filename()  # random every time
+
+
+def test_opaque_png_photos_are_stored_as_jpeg(staff_client):
+    opaque = photo((300, 200)).convert("RGBA")
+    response = staff_client.post(UPLOAD_URL, {"upload": upload(encode(opaque, "PNG"), "a.png")})
+    assert open_stored(stored_name(response)).format == "JPEG"
+
+
+def test_colour_profile_is_kept(staff_client):
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encode(photo((200, 100)), "JPEG", icc_profile=profile)
+    response = staff_client.post(UPLOAD_URL, {"upload": upload(data)})
+    assert open_stored(stored_name(response)).info["icc_profile"] == profile
