@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
@@ -16,6 +17,10 @@ class PhotoFieldsAdminMixin:
 
     Kept to one mixin so the model admins only list it among their bases.
     """
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["photos/focal-point.js"])
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.ImageField):
@@ -44,7 +49,7 @@ class PhotoFieldsAdminMixin:
             readonly.append("lead_image_preview")
         return readonly
 
-    @admin.display(description="معاينة النقطة المحورية")
+    @admin.display(description="معاينة النقطة المحورية (انقر على الصورة لتحديدها)")
     def lead_image_preview(self, obj):
         if not obj or not obj.lead_image:
             return "ستظهر الصورة هنا بعد الحفظ."
@@ -54,11 +59,12 @@ class PhotoFieldsAdminMixin:
         y = 50 if obj.lead_image_focal_y is None else round(obj.lead_image_focal_y * 100)
         # The marker is placed from the physical left edge, as the focal point is measured.
         return format_html(
-            '<span style="position: relative; display: inline-block; direction: ltr;">'
+            '<span data-focal-preview style="position: relative; display: inline-block; '
+            'direction: ltr; cursor: crosshair;">'
             '<img src="{}" alt="" style="max-inline-size: 320px; display: block;">'
-            '<span title="النقطة المحورية" style="position: absolute; left: {}%; top: {}%; '
-            "inline-size: 14px; block-size: 14px; margin: -7px 0 0 -7px; border-radius: 50%; "
-            'border: 2px solid #fff; background: #a3111a;"></span></span>',
+            '<span data-focal-marker title="النقطة المحورية" style="position: absolute; '
+            "left: {}%; top: {}%; inline-size: 14px; block-size: 14px; margin: -7px 0 0 -7px; "
+            'border-radius: 50%; border: 2px solid #fff; background: #a3111a;"></span></span>',
             src,
             x,
             y,

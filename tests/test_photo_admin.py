@@ -137,3 +137,20 @@ def test_author_photo_is_checked_and_re_encoded(
     with django_capture_on_commit_callbacks(execute=True):
         Author.objects.get(pk=author.pk).delete()
     assert files_under(settings.MEDIA_ROOT) == []
+
+
+def test_preview_shows_a_rendition_with_the_focal_marker(
+    staff_client, make_article, django_capture_on_commit_callbacks
+):
+    from .test_photo_renditions import store_original
+
+    name = store_original(encode(photo((1200, 800))))
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(
+            lead_image=name, lead_image_alt="بديل", lead_image_focal_x=0.3, lead_image_focal_y=0.75
+        )
+    html = staff_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    preview = renditions.responsive(name)[1][1]
+    assert f'<img src="{preview.url}"' in html
+    assert "left: 30%; top: 75%;" in html
+    assert "photos/focal-point.js" in html

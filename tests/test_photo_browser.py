@@ -7,7 +7,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import sync_playwright
 
+from photos import renditions
+
 from .photo_files import encode, files_under, photo
+from .test_photo_renditions import store_original
 
 # The live server starts before the per-test settings point STATIC_ROOT at a temporary folder;
 # WhiteNoise only warns that the production folder is missing (static files come from finders).
@@ -32,7 +35,8 @@ async ([payload, type, name]) => {
 
 
 @pytest.fixture
-def editor_page(live_server, django_user_model, settings):
+def staff_browser(live_server, django_user_model, settings):
+    """A logged-in Chromium page; ``open(path)`` goes to an admin page through the login."""
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     user = django_user_model.objects.create_user("photo-desk", password="pw-photo-desk-1")
     user.is_staff = True
@@ -41,16 +45,25 @@ def editor_page(live_server, django_user_model, settings):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         page = browser.new_page()
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/add/")
-        page.fill("#id_username", "photo-desk")
-        page.fill("#id_password", "pw-photo-desk-1")
-        page.click("input[type=submit]")
-        page.wait_for_function(
-            "window.CKEDITOR && CKEDITOR.instances.id_body"
-            " && CKEDITOR.instances.id_body.status === 'ready'"
-        )
-        yield page
+
+        def open_page(path):
+            page.goto(f"{live_server.url}/admin/login/?next={path}")
+            page.fill("#id_username", "photo-desk")
+            page.fill("#id_password", "pw-photo-desk-1")
+            page.click("input[type=submit]")
+            page.wait_for_function(
+                "window.CKEDITOR && CKEDITOR.instances.id_body"
+                " && CKEDITOR.instances.id_body.status === 'ready'"
+            )
+            return page
+
+        yield open_page
         browser.close()
+
+
+@pytest.fixture
+def editor_page(staff_browser):
+    return staff_browser("/admin/articles/article/add/")
 
 
 def upload(page, data, content_type, name):
@@ -71,3 +84,26 @@ def test_the_editor_gets_the_arabic_refusal(editor_page, settings):
     assert result["status"] == "error" and result["http"] == 400
     assert "ليس صورة" in json.loads(result["body"])["error"]["message"]
     assert files_under(settings.MEDIA_ROOT) == []
+
+
+@pytest.fixture
+def article_with_preview(make_article):
+    name = store_original(encode(photo((1200, 800))))
+    renditions.sync(name)  # the preview shows the 640 px rendition, as after a commit
+    return make_article(lead_image=name, lead_image_alt="بديل")
+
+
+# The database work happens in the fixture above, before Playwright's event loop starts
+# (Django refuses ORM calls from inside a running loop).
+def test_clicking_the_preview_sets_the_focal_point(article_with_preview, staff_browser):
+    article = article_with_preview
+    page = staff_browser(f"/admin/articles/article/{article.pk}/change/")
+    page.evaluate(
+        "document.querySelectorAll('fieldset.collapse, details').forEach(e => e.open = true)"
+    )
+    preview = page.locator("[data-focal-preview] img")
+    preview.scroll_into_view_if_needed()
+    box = preview.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.8)
+    assert page.input_value("#id_lead_image_focal_x") == "0.25"
+    assert page.input_value("#id_lead_image_focal_y") == "0.80"
