@@ -310,3 +310,17 @@ def test_prune_photos_deletes_only_old_unused_files(article_with_photo, make_art
     }
     deleted = 2 + len(renditions.planned(rolled_back))
     assert f"{deleted} unused deleted, 1 unused but younger than 24 h kept" in out.getvalue()
+
+
+def test_share_image_gives_size_and_type_for_open_graph(article_with_photo):
+    article = article_with_photo((2400, 1600))
+    html = Template(
+        "{% load photos %}{% share_image article as image %}"
+        '<meta property="og:image" content="{{ image.url }}">'
+        '<meta property="og:image:width" content="{{ image.width }}">'
+        '<meta property="og:image:height" content="{{ image.height }}">'
+        '<meta property="og:image:type" content="{{ image.mime_type }}">'
+    ).render(Context({"article": article, "request": RequestFactory().get("/")}))
+    assert 'content="http://testserver/media/renditions/lead/' in html
+    assert '"og:image:width" content="1200"' in html and '"og:image:height" content="630"' in html
+    assert '"og:image:type" content="image/jpeg"' in html

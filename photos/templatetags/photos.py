@@ -61,12 +61,33 @@ def card_picture(article):
     return _picture(renditions.cards(article.lead_image.name, _focal(article)))
 
 
+@dataclass(frozen=True)
+class ShareImage:
+    url: str  # absolute
+    width: int | None
+    height: int | None
+    mime_type: str
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context, article):
+    """The sharing image (~1200x630 JPEG around the focal point) for og:image:* and JSON-LD.
+
+    None without a lead photo; an unsized legacy photo is given as it is, with no size.
+    """
+    if not article.lead_image:
+        return None
+    rendition = renditions.share(article.lead_image.name, _focal(article))
+    request = context.get("request")
+    url = rendition.url if rendition else article.lead_image.url
+    url = request.build_absolute_uri(url) if request else url
+    if rendition:
+        return ShareImage(url, rendition.width, rendition.height, rendition.mime_type)
+    return ShareImage(url, None, None, "")
+
+
 @register.simple_tag(takes_context=True)
 def share_image_url(context, article):
-    """Absolute URL of a ~1200x630 JPEG of the lead photo for Open Graph / JSON-LD, or ""."""
-    if not article.lead_image:
-        return ""
-    rendition = renditions.share(article.lead_image.name, _focal(article))
-    url = rendition.url if rendition else article.lead_image.url
-    request = context.get("request")
-    return request.build_absolute_uri(url) if request else url
+    """Absolute URL of the sharing image, or "" without a lead photo."""
+    image = share_image(context, article)
+    return image.url if image else ""
