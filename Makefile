@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo
+.PHONY: install run test lint format check migrate demo browser
 
 install: $(STAMP)
 
@@ -46,3 +46,10 @@ check: install
 
 test: lint check
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(BIN)/pytest
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browsers here).
+# Needs root and Debian's package index; CI runs it before `make test`.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	$(CHROMIUM) --version

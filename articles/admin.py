@@ -2,6 +2,7 @@ from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.contrib import admin
 
+from photos.admin import PhotoFieldsAdminMixin
 from workflow.admin import ArticleWorkflowMixin
 
 from .arabic import normalize
@@ -37,7 +38,9 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowMixin, NormalizedSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    ArticleWorkflowMixin, PhotoFieldsAdminMixin, NormalizedSearchMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     inlines = [BylineInline]
     list_display = ["headline", "section", "byline_names", "state", "published_at", "is_live"]
@@ -104,7 +107,7 @@ class ArticleAdmin(ArticleWorkflowMixin, NormalizedSearchMixin, admin.ModelAdmin
 
 
 @admin.register(Author)
-class AuthorAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class AuthorAdmin(PhotoFieldsAdminMixin, NormalizedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from frontpage.services import front_page_stories, most_read
+from photos.sharing import sharing_image
 
 from .models import Article, Author, Byline, MastheadTerm, Section, Tag
 from .pagination import CheapPaginationMixin
@@ -93,9 +94,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         day = article.publication_date()
         older, newer = neighbours_in_section(article)
-        image_url = (
-            self.request.build_absolute_uri(article.lead_image.url) if article.lead_image else ""
-        )
+        share_image = sharing_image(article, self.request)
         return super().get_context_data(
             **kwargs,
             day=day,
@@ -104,8 +103,8 @@ class ArticleDetailView(DetailView):
             older=older,
             newer=newer,
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            image_url=image_url,
-            json_ld=news_article_json_ld(article, self.request, image_url),
+            share_image=share_image,
+            json_ld=news_article_json_ld(article, self.request, share_image),
         )
 
 
@@ -151,7 +150,7 @@ def neighbours_in_section(article):
     return older, newer
 
 
-def news_article_json_ld(article, request, image_url):
+def news_article_json_ld(article, request, image=None):
     """The schema.org NewsArticle of ``article``, as a dict ready for json.dumps."""
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
@@ -190,8 +189,11 @@ def news_article_json_ld(article, request, image_url):
     }
     if article.agency_credit:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.agency_credit}
-    if image_url:
-        data["image"] = [image_url]
+    if image:
+        picture = {"@type": "ImageObject", "url": image.url}
+        if image.width:
+            picture.update(width=image.width, height=image.height)
+        data["image"] = [picture]
     corrections = [
         {
             "@type": "CorrectionComment",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "frontpage",
     "reversion",
     "workflow",
+    "photos",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,13 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs frame admin pages of the sa
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Photos (see photos/images.py): every upload is decoded and re-encoded within these limits.
+NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# 50 megapixels holds any newsroom camera (8256x5504 is 45); a 30000x30000 "bomb" is refused.
+NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 50_000_000))
+# Photos in article bodies are served as stored, so wider uploads are scaled down to this.
+NEWSROOM_INLINE_IMAGE_MAX_WIDTH = int(os.environ.get("NEWSROOM_INLINE_IMAGE_MAX_WIDTH", 1600))
+
 CKEDITOR_BASEPATH = f"/{STATIC_URL}ckeditor/ckeditor/"
 CKEDITOR_UPLOAD_PATH = "uploads/"
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
@@ -182,6 +190,11 @@ CKEDITOR_CONFIGS = {
             ["Source", "Maximize"],
         ],
         "removePlugins": "exportpdf",
+        # Uploads go to photos.views.upload by XMLHttpRequest with Django's CSRF token in a
+        # header (set by this file); there is no server-side file browser.
+        "customConfig": f"/{STATIC_URL}photos/ckeditor-config.js",
+        "filebrowserUploadMethod": "xhr",
+        "filebrowserBrowseUrl": "",
     }
 }
 # django-ckeditor bundles CKEditor 4, which is out of support (ckeditor.W001). Every body is

@@ -5,7 +5,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    # Photo uploads from the body editor: photos.views.upload replaces django-ckeditor's view.
+    path("ckeditor/", include("photos.urls")),
     path("", include("frontpage.urls")),
     path("", include("workflow.urls")),
     path("", include("articles.urls")),

@@ -1,5 +1,6 @@
 import datetime
 import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,18 @@ def make_user(db, django_user_model, make_author):
         return user
 
     return make
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium for Playwright. Outside CI a machine without it skips browser tests
+    with a clear message; in CI (``CI`` set, as ``.ci/run`` does) its absence is a failure."""
+    if CHROMIUM.exists():
+        return str(CHROMIUM)
+    message = f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
