@@ -356,3 +356,32 @@ def test_sharing_metadata_uses_the_1200_wide_crop_with_its_size(client, article_
     )
     assert data["image"] == [{"@type": "ImageObject", "url": url, "width": 1200, "height": 630}]
     assert article.lead_image.url not in html  # the original is never handed out
+
+
+def test_prune_photos_keeps_photos_of_revisions_and_autosaves(
+    make_article, django_user_model, settings
+):
+    import os
+
+    import reversion
+
+    from workflow.models import Autosave
+
+    in_old_revision = store_original(encode(photo((200, 100))), folder="uploads/2026/10/01")
+    article = make_article(body=f'<p>نص</p><img src="/media/{in_old_revision}" alt="صورة">')
+    with reversion.create_revision():
+        article.save()
+    article.body = "<p>نص بلا صورة.</p>"
+    article.save()
+    in_autosave = store_original(encode(photo((200, 100))), folder="uploads/2026/10/02")
+    Autosave.objects.create(
+        user=django_user_model.objects.create_user("desk"),
+        article=article,
+        data={"body": [f'<p>مسودة</p><img src="/media/{in_autosave}" alt="صورة">']},
+    )
+    unused = store_original(encode(photo((200, 100))), folder="uploads/2026/10/03")
+    for path in files_under(settings.MEDIA_ROOT):
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    call_command("prune_photos", stdout=StringIO())
+    assert stored_names(settings.MEDIA_ROOT) == {in_old_revision, in_autosave}
+    assert not default_storage.exists(unused)

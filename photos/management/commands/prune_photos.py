@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from reversion.models import Version
 from tqdm import tqdm
 
 from articles.models import Article, Author
 from photos import renditions
+from workflow.models import Autosave
 
 _IMG_SRC = re.compile(r'<img[^>]*\ssrc="([^"]+)"')
 
@@ -25,15 +27,32 @@ def walk(storage, folder):
         yield from walk(storage, posixpath.join(folder, sub))
 
 
+def _names_in_body(body, media_url):
+    return {
+        src.removeprefix(media_url)
+        for src in _IMG_SRC.findall(body or "")
+        if src.startswith(media_url)
+    }
+
+
 def referenced_names():
-    """Every stored name a row still uses: lead photos, author photos, photos in bodies."""
+    """Every stored name something may still show: the lead photos, author photos and body
+    photos of the articles, of their saved revisions (an editor may restore one) and of the
+    editors' autosaved forms."""
+    media_url = settings.MEDIA_URL
     names = set(Article.objects.exclude(lead_image="").values_list("lead_image", flat=True))
     names |= set(Author.objects.exclude(photo="").values_list("photo", flat=True))
-    media_url = settings.MEDIA_URL
     for body in Article.objects.values_list("body", flat=True).iterator():
-        for src in _IMG_SRC.findall(body):
-            if src.startswith(media_url):
-                names.add(src.removeprefix(media_url))
+        names |= _names_in_body(body, media_url)
+    for version in Version.objects.get_for_model(Article).iterator():
+        fields = version.field_dict
+        if fields.get("lead_image"):
+            names.add(str(fields["lead_image"]))
+        names |= _names_in_body(fields.get("body"), media_url)
+    for data in Autosave.objects.values_list("data", flat=True).iterator():
+        # The autosave keeps each posted field as a list of values.
+        body = data.get("body", []) if isinstance(data, dict) else []
+        names |= _names_in_body(" ".join(map(str, body)), media_url)
     return names
 
 
