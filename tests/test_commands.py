@@ -77,8 +77,9 @@ def drop_database(name):
 
 
 def test_ensure_database_creates_a_missing_database_once():
-    name = "newsroom_ensure_database_test"
     db = settings.DATABASES["default"]
+    # Named after this run's test database, so parallel runs on other databases never clash.
+    name = f"{db['NAME']}_ensure_database"
     drop_database(name)
     env = {
         **os.environ,
