@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo browser
+.PHONY: install run test lint format check migrate demo browser messages
 
 install: $(STAMP)
 
@@ -53,3 +53,7 @@ CHROMIUM ?= /usr/bin/chromium
 browser:
 	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(CHROMIUM) --version
+
+# Recompile our Arabic message corrections after editing locale/ar/LC_MESSAGES/django.po.
+messages:
+	msgfmt --check -o locale/ar/LC_MESSAGES/django.mo locale/ar/LC_MESSAGES/django.po

@@ -117,6 +117,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ar"
+# Our corrections to Django's own Arabic messages (locale/ar/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Arabic-ordered date-and-time formats where Django's "ar" locale has none.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 LANGUAGES = [("ar", "العربية")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Africa/Cairo")
 USE_I18N = True
