@@ -27,6 +27,8 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.NEWSPAPER_NAME = "صحيفة الاختبار"
+    # The test client and the live server speak plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
     # A private memory cache, emptied per test: cached blocks never leak between tests, and
     # clearing it can never touch a shared Redis.
     settings.CACHES = {
