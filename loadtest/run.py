@@ -182,8 +182,10 @@ def main():
                     "expires_at_0": "", "expires_at_1": "",
                 }  # fmt: skip
                 for i, (byline, author, position) in enumerate(article["bylines"]):
-                    data.update({f"bylines-{i}-id": byline, f"bylines-{i}-article": article["pk"],
-                                 f"bylines-{i}-author": author, f"bylines-{i}-position": position})  # fmt: skip
+                    data[f"bylines-{i}-id"] = byline
+                    data[f"bylines-{i}-article"] = article["pk"]
+                    data[f"bylines-{i}-author"] = author
+                    data[f"bylines-{i}-position"] = position
                 status, _ = fetch(opener, change, data)
                 saves[status] += 1
                 if status == 302:
