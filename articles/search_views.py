@@ -12,8 +12,6 @@ from django import forms
 from django.contrib.postgres.search import TrigramSimilarity
 from django.shortcuts import render
 
-from newsroom.ratelimit import ratelimit
-
 from .arabic import normalize, to_western_digits
 from .models import Article, Section, Tag
 from .search import Highlighter, clean_query, query_words, run_search
@@ -108,7 +106,6 @@ def _suggestions(sections, words):
     return {"tags": tags, "sections": near_sections, "latest": latest}
 
 
-@ratelimit("search", "RATELIMIT_SEARCH")  # first, before any page cache: see newsroom/ratelimit.py
 def search(request):
     sections = list(Section.objects.all())
     query = clean_query(request.GET.get("q", ""))

@@ -5,18 +5,18 @@ taken from django-ratelimit because the 429 page must say when to come back (Ret
 end of the window), which that package does not expose, and the whole of it is a dozen lines.
 When the cache fails, the request is let through: a broken cache must not take search down.
 
-Use it as a view decorator: it runs before the view and before any page cache inside it, so a
-cached search page is never a way around the limit.
+It is a middleware placed early in MIDDLEWARE (see RateLimitMiddleware).
 """
 
-import functools
 import hashlib
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template import loader
+from django.urls import Resolver404, resolve
 
 from .security import client_ip
 
@@ -47,25 +47,34 @@ def hit(scope, address, rate, now=None):
     return count <= limit, retry_after
 
 
-def ratelimit(scope, setting):
-    """Decorate a view: more than ``settings.<setting>`` requests per window get the 429 page."""
+def too_many_requests(retry_after):
+    # Stand-alone page, no context processors: a refused request costs no database query.
+    body = loader.get_template("security/429.html").render({"retry_after": retry_after})
+    response = HttpResponse(body, status=429)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
 
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            allowed, retry_after = hit(scope, client_ip(request), getattr(settings, setting))
+
+class RateLimitMiddleware:
+    """Limit the views named in ``settings.RATELIMITS`` (URL name -> setting with the rate).
+
+    An early middleware, so it runs before any page cache (a cached search page must not be a
+    way around the limit) and before sessions and authentication (a refused request costs no
+    database query).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            view_name = None
+        setting = settings.RATELIMITS.get(view_name)
+        if setting:
+            allowed, retry_after = hit(view_name, client_ip(request), getattr(settings, setting))
             if not allowed:
-                response = render(
-                    request,
-                    "security/429.html",
-                    {"retry_after": retry_after},
-                    status=429,
-                )
-                response["Retry-After"] = str(retry_after)
-                response["Cache-Control"] = "no-store"
-                return response
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+                return too_many_requests(retry_after)
+        return self.get_response(request)

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     # Content-Security-Policy on every response, cached ones included (no nonces: see below).
     "newsroom.security.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early: rate limits run before any page cache, session or database work.
+    "newsroom.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -246,6 +248,11 @@ AXES_RESET_ON_SUCCESS = True
 # The counters live in the cache; when the cache is down every request is let through.
 RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "30/60")
 RATELIMIT_PREVIEW = os.environ.get("RATELIMIT_PREVIEW", "20/60")
+# Which views are limited: URL name -> the setting that holds its rate.
+RATELIMITS = {
+    "articles:search": "RATELIMIT_SEARCH",
+    "workflow:share-preview": "RATELIMIT_PREVIEW",
+}
 
 # Photos (see photos/images.py): every upload is decoded and re-encoded within these limits.
 NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

@@ -297,3 +297,37 @@ def test_a_crash_half_way_through_an_import_leaves_no_partial_article(monkeypatc
     call_command("import_legacy", str(first), str(second), stdout=StringIO(), stderr=StringIO())
     assert Article.objects.count() == 2
     assert MastheadTerm.objects.count() >= terms_after_first >= terms_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_half_way_leaves_only_whole_articles(tmp_path):
+    page = (FIXTURES / "legacy" / "good_two_authors_agency.txt").read_text()
+    headline = "ارتفاع أسعار الذهب في الأسواق المحلية مع صعود الأوقية عالميًا"
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for number in range(60):
+        (folder / f"{number:03}.txt").write_text(page.replace(headline, f"{headline} {number}"))
+    db = connection.settings_dict
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SECRET_KEY": "import-kill-test-key",
+        "DEBUG": "0",
+    }
+    command = [sys.executable, "manage.py", "import_legacy", str(folder)]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while Article.objects.count() < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()  # SIGKILL: no clean-up, no rollback from the program itself
+    process.wait(timeout=10)
+    imported = Article.objects.count()
+    assert 3 <= imported < 60
+    for article in Article.objects.all():
+        assert article.bylines.count() == 2  # every article in the database is whole
+    # Running the import again completes it, without duplicates.
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    assert Article.objects.count() == 60
+    assert Byline.objects.count() == 120

@@ -164,12 +164,16 @@ def test_the_client_address_comes_from_the_proxy_header_only_when_configured(rf,
 # -- rate limits ----------------------------------------------------------------------------
 
 
-def test_search_is_rate_limited_per_address_with_an_arabic_429(client, db, settings):
+def test_search_is_rate_limited_per_address_with_an_arabic_429(
+    client, db, settings, django_assert_num_queries
+):
     settings.RATELIMIT_SEARCH = "3/60"
     for _ in range(3):
         assert client.get("/search/", {"q": "خبر"}, REMOTE_ADDR="10.1.0.1").status_code == 200
-    response = client.get("/search/", {"q": "خبر"}, REMOTE_ADDR="10.1.0.1")
+    with django_assert_num_queries(0):  # refused before sessions, views or context processors
+        response = client.get("/search/", {"q": "خبر"}, REMOTE_ADDR="10.1.0.1")
     assert response.status_code == 429
+    assert "script-src 'self'" in response["Content-Security-Policy"]
     assert 0 < int(response["Retry-After"]) <= 60
     assert "طلبات كثيرة" in response.content.decode()
     assert client.get("/search/", {"q": "خبر"}, REMOTE_ADDR="10.1.0.2").status_code == 200
