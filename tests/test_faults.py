@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -236,6 +237,12 @@ def test_postgres_restart_under_load_fails_fast_then_recovers(app_on_private_pos
     for thread in threads:
         thread.join(timeout=30)
 
+    print(
+        f"\nPostgreSQL restart: {len(results)} reads, by status "
+        f"{dict(Counter(status for _, status, _, _ in results))}, slowest "
+        f"{max(elapsed for _, _, elapsed, _ in results):.2f}s; saves by status "
+        f"{dict(Counter(status for _, status, _ in saves))}"
+    )
     statuses = {status for _, status, _, _ in results}
     assert statuses <= {200, 503}, statuses  # never a 500 or a hang
     assert max(elapsed for _, _, elapsed, _ in results) < 5  # fail fast

@@ -299,3 +299,25 @@ def test_fuzzed_archive_dates_never_make_a_server_error(client, db, year, month,
         f"/archive/{year}/{month}/{day}/",
     ):
         assert client.get(path).status_code < 500, path
+
+
+@hypothesis_settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    token=st.text(min_size=1, max_size=200).filter(lambda t: "/" not in t)
+    | st.binary(max_size=100).map(lambda b: __import__("base64").urlsafe_b64encode(b).decode()),
+    kind=st.sampled_from(["share", "feed-section", "feed-tag", "feed-author", "author"]),
+)
+def test_fuzzed_tokens_and_slugs_never_make_a_server_error(client, db, token, kind):
+    from urllib.parse import quote
+
+    quoted = quote(token, safe="")
+    path = {
+        "share": f"/preview/share/{quoted}/",
+        "feed-section": f"/section/{quoted}/feed/",
+        "feed-tag": f"/tag/{quoted}/feed/atom/",
+        "feed-author": f"/author/{quoted}/feed/",
+        "author": f"/author/{quoted}/",
+    }[kind]
+    assert client.get(path).status_code < 500, path
