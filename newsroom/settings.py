@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "workflow",
     "photos",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Optional two-factor login (newsroom/otp.py): marks sessions verified by a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: django-axes refuses logins from locked-out users and addresses.
@@ -243,6 +247,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# Issuer shown in staff members' authenticator apps next to their TOTP entry.
+OTP_TOTP_ISSUER = NEWSPAPER_NAME
 
 # Rate limits per client address (newsroom/ratelimit.py): requests per window of seconds.
 # The counters live in the cache; when the cache is down every request is let through.
