@@ -42,6 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def private_redis(settings):
+    from newsroom import cache as newsroom_cache
+
+    newsroom_cache._outage["down"] = False  # another test may have left an outage open
     redis = PrivateRedis()
     redis.start()
     settings.CACHES = {

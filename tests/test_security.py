@@ -205,3 +205,20 @@ def test_rate_limits_let_requests_through_when_the_cache_is_down(client, db, set
     cache.close()
     for _ in range(3):
         assert client.get("/search/", {"q": "خبر"}).status_code == 200
+
+
+def test_no_reader_template_has_inline_code_or_styles(
+    client, make_article, make_author, make_tag, settings
+):
+    author, tag = make_author(), make_tag("وسم")
+    article = make_article(authors=[author], tags=[tag], summary="ملخص")
+    year = article.published_at.year
+    pages = [
+        "/", "/latest/", article.get_absolute_url(), author.get_absolute_url(),
+        tag.get_absolute_url(), article.section.get_absolute_url(), "/search/?q=عنوان",
+        "/search/?q=لاشيء", f"/archive/{year}/", "/no-such-page/",
+    ]  # fmt: skip
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/ld\+json\"))", html), url
+        assert not re.search(r"\sstyle=|\son[a-z]+=|javascript:", html), url
