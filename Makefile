@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo browser messages
+.PHONY: install run test lint format check migrate demo browser messages load
 
 install: $(STAMP)
 
@@ -57,3 +57,9 @@ browser:
 # Recompile our Arabic message corrections after editing locale/ar/LC_MESSAGES/django.po.
 messages:
 	msgfmt --check -o locale/ar/LC_MESSAGES/django.mo locale/ar/LC_MESSAGES/django.po
+
+# Bounded load run (not in CI): 64 readers for 60 s with wrk against gunicorn in production
+# mode, while an editor saves through the admin; fails on any 5xx or lost save (loadtest/).
+load: install
+	test -x /usr/bin/wrk || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python loadtest/run.py --duration $${LOAD_SECONDS:-60} --connections $${LOAD_CONNECTIONS:-64}

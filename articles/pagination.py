@@ -44,6 +44,10 @@ class CheapPage:
         return self.number - 1
 
 
+# Far beyond any real archive (a million articles at 20 a page), far below bigint offsets.
+MAX_PAGE = 100_000
+
+
 def paginate(queryset, page_number, per_page):
     """Return the ``CheapPage`` for ``page_number`` (a string from the query string)."""
     try:
@@ -52,6 +56,8 @@ def paginate(queryset, page_number, per_page):
         raise Http404("رقم الصفحة غير صالح.") from None
     if number < 1:
         raise Http404("رقم الصفحة غير صالح.")
+    if number > MAX_PAGE:  # an OFFSET past PostgreSQL's bigint is a database error, not a 404
+        raise Http404("لا توجد صفحة بهذا الرقم.")
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     if not rows and number > 1:

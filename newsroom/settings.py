@@ -50,18 +50,35 @@ INSTALLED_APPS = [
     "reversion",
     "workflow",
     "photos",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, cached ones included (no nonces: see below).
+    "newsroom.security.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early: rate limits run before any page cache, session or database work.
+    "newsroom.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Optional two-factor login (newsroom/otp.py): marks sessions verified by a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: django-axes refuses logins from locked-out users and addresses.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user or address is refused before the password is even checked.
+    "newsroom.security.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -91,6 +108,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Fail fast when PostgreSQL is unreachable: a 503 in seconds, not a hung worker.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+    os.environ.get("DB_CONNECT_TIMEOUT", "3")
+)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Newsroom runs on PostgreSQL only: DATABASE_URL must be postgres://")
 
@@ -100,7 +121,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is down: callers fall back to the database.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -154,12 +175,94 @@ STORAGES = {
     },
 }
 
+# Security headers and cookies (README, "Security"). Production (DEBUG off) gets them all.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+# The admin reads the CSRF token from the form, never from the cookie (CKEditor's upload
+# header takes it from the page too), so scripts need no access to the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs frame admin pages of the same origin.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page is ever framed by another site; CKEditor's editing area is an about:blank frame of
+# its own page, which neither X-Frame-Options nor frame-ancestors restricts.
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# HSTS: a year by default in production, subdomains included, with the preload flag (which
+# only allows submitting the domain to browsers' preload lists; submitting is a separate,
+# deliberate step that is hard to undo: see README). Turn both off while any subdomain still
+# serves plain HTTP.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The request header that holds the reader's address when a proxy stands in front (as a
+# request.META key, e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP); empty: the socket's address.
+# Only the last address in it is used: the one the newsroom's own proxy wrote.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
+# Content-Security-Policy (django-csp 4). Reader pages allow nothing inline: no scripts, no
+# style attributes, no nonces (a whole cached page would carry a frozen nonce); a hash is the
+# way to allow one fixed inline block (the stand-alone error pages' style, below).
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")  # e.g. the media host when photos are on S3
+# sha256 of the <style> block of templates/500.html and 503.html (a test keeps it in step).
+ERROR_PAGE_STYLE_HASH = "'sha256-C7UBdDr6Xjybp+Ey02WKVBvEJwD6HgGc8db76bm3s5g='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ERROR_PAGE_STYLE_HASH],
+        "img-src": ["'self'", *CSP_EXTRA_IMG_SRC],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": ["'none'"],
+    }
+}
+# The admin runs CKEditor 4, which sets style attributes and wires its toolbar with inline
+# event handlers (onclick="CKEDITOR.tools.callFunction(...)"), checked in Chromium by
+# tests/test_security_browser.py: only the admin (staff behind a login) gets 'unsafe-inline';
+# still no eval, no other origin, no framing by other sites.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *CSP_EXTRA_IMG_SRC],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+ADMIN_URL_PREFIXES = ["/admin/", "/ckeditor/"]
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins a user name, and separately an address,
+# is locked out for AXES_COOLOFF_HOURS; admins unlock in the admin ("Access attempts").
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# Issuer shown in staff members' authenticator apps next to their TOTP entry.
+OTP_TOTP_ISSUER = NEWSPAPER_NAME
+
+# Rate limits per client address (newsroom/ratelimit.py): requests per window of seconds.
+# The counters live in the cache; when the cache is down every request is let through.
+RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "30/60")
+RATELIMIT_PREVIEW = os.environ.get("RATELIMIT_PREVIEW", "20/60")
+# Which views are limited: URL name -> the setting that holds its rate.
+RATELIMITS = {
+    "articles:search": "RATELIMIT_SEARCH",
+    "workflow:share-preview": "RATELIMIT_PREVIEW",
+}
 
 # Photos (see photos/images.py): every upload is decoded and re-encoded within these limits.
 NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

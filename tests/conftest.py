@@ -15,6 +15,15 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 _counter = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """The test client and the live server speak plain HTTP: no redirect to HTTPS. Session-wide,
+    so it is in place before the (session) live server builds its middleware."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

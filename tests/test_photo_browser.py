@@ -53,7 +53,7 @@ def staff_browser(live_server, django_user_model, settings, chromium_path):
             page.fill("#id_password", "pw-photo-desk-1")
             page.click("input[type=submit]")
             page.wait_for_function(
-                "window.CKEDITOR && CKEDITOR.instances.id_body"
+                "() => window.CKEDITOR && CKEDITOR.instances.id_body"
                 " && CKEDITOR.instances.id_body.status === 'ready'"
             )
             return page
