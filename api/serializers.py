@@ -68,8 +68,8 @@ class AuthorSerializer(AuthorRefSerializer):
     bio = serializers.CharField()
     photo = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_photo(self, author) -> str | None:
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo(self, author):
         return absolute(self.context["request"], author.photo.url) if author.photo else None
 
 

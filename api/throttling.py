@@ -5,6 +5,7 @@ counting and the ``Retry-After`` header; the client's address is DRF's ``get_ide
 
 import logging
 
+from django.conf import settings
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -13,6 +14,10 @@ logger = logging.getLogger(__name__)
 
 class ClientAddressThrottle(SimpleRateThrottle):
     scope = "api"
+
+    def get_rate(self):
+        # Read at each request (DRF's own lookup is fixed when the class is imported).
+        return settings.API_RATE_LIMIT
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -78,6 +78,13 @@ class ReadOnlyView(GenericAPIView):
         )
 
 
+def query_params(request):
+    """The query string as a plain dict (last value of a repeated name). Not the QueryDict
+    itself: DRF reads an empty value in a QueryDict (``?to=``) as "not given", and the API
+    refuses it instead, as its OpenAPI description says (a date, a non-empty slug)."""
+    return request.query_params.dict()
+
+
 def published_articles():
     return (
         Article.objects.published()
@@ -103,7 +110,7 @@ class ArticleListView(ReadOnlyView):
         responses={200: _page_serializer("ArticlePage", s.ArticleSummarySerializer), **ERRORS},
     )
     def get(self, request):
-        query = params.ArticleListParams(data=request.query_params)
+        query = params.ArticleListParams(data=query_params(request))
         query.is_valid(raise_exception=True)
         filters = query.validated_data
         articles = published_articles()
@@ -184,7 +191,7 @@ class _NamedListView(ReadOnlyView):
         raise NotImplementedError
 
     def get(self, request):
-        query = params.CursorParams(data=request.query_params)
+        query = params.CursorParams(data=query_params(request))
         query.is_valid(raise_exception=True)
         paginator = KeysetPagination(name_key())
         page = paginator.paginate_queryset(
@@ -242,7 +249,7 @@ class MastheadView(ReadOnlyView):
         responses={200: s.MastheadSerializer, 400: ERRORS[400], 429: ERRORS[429]},
     )
     def get(self, request):
-        query = params.MastheadParams(data=request.query_params)
+        query = params.MastheadParams(data=query_params(request))
         query.is_valid(raise_exception=True)
         day = query.validated_data.get("date") or timezone.localdate()
         terms = MastheadTerm.objects.in_force_on(day)

@@ -220,8 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientAddressThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT},
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientAddressThrottle"],  # API_RATE_LIMIT
     # Proxies in front whose X-Forwarded-For is trusted for the client's address.
     "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"])
     if os.environ.get("API_NUM_PROXIES")
