@@ -50,9 +50,9 @@ def _page_serializer(name, item):
 
 
 class ReadOnlyView(GenericAPIView):
-    """Adds HTTP caching to every 200: a strong ETag (a hash of the body), Last-Modified when
-    the view knows it, Cache-Control for browsers and CDNs, and 304 answers to conditional
-    GETs. The ETag is computed from the rendered body, so it costs no query of its own."""
+    """Adds HTTP caching to every 200: a strong ETag (a hash of the body), Last-Modified where
+    the view can state it exactly (an article), Cache-Control for browsers and CDNs, and 304
+    answers to conditional GETs. The ETag comes from the rendered body: no query of its own."""
 
     last_modified = None
     max_age = None  # seconds; None means API_CACHE_MAX_AGE
@@ -140,8 +140,9 @@ class ArticleListView(ReadOnlyView):
             if articles is not None
             else paginator.empty(request)
         )
-        if page:
-            self.last_modified = max(a.updated_at for a in page)
+        # No Last-Modified on lists: an article that leaves (unpublished, expired) or arrives
+        # at its scheduled time changes the list without changing any listed row's time, so
+        # If-Modified-Since could wrongly answer 304. The ETag (a hash of the body) is exact.
         data = s.ArticleSummarySerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
@@ -158,6 +159,8 @@ class ArticleDetailView(ReadOnlyView):
             article = published_articles().prefetch_related("corrections").filter(pk=pk).first()
         if article is None:
             raise NotFound("لا يوجد مقال منشور بهذا الرقم.")
+        # Moved by every save and by each correction or update added (README «Editorial
+        # workflow»); a renamed author, tag or section changes the body, hence the ETag, only.
         self.last_modified = article.updated_at
         if article.expires_at:
             # A CDN must not keep an article past its expiry time.
