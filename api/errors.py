@@ -1,6 +1,7 @@
 """Every API error is JSON ``{"status", "code", "message", "fields"?}`` with an Arabic message."""
 
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -53,7 +54,17 @@ def api_exception_handler(exc, context):
 
 
 def not_found(request, *args, **kwargs):
-    """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
+    """Any other address under /api/: a JSON 404 rather than the site's HTML page.
+
+    This catch-all resolves every path, so Django's APPEND_SLASH never sees a miss; an address
+    that only lacks its final slash (``/api/v1/articles``) is redirected here instead."""
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
     response = JsonResponse(
         {"status": 404, "code": "not_found", "message": "لا توجد واجهة بهذا العنوان."},
         status=404,

@@ -317,6 +317,15 @@ def test_unknown_things_are_a_json_404(client, db, url, message):
     assert error == {"status": 404, "code": "not_found", "message": message}
 
 
+def test_a_missing_final_slash_is_redirected(client, db):
+    response = client.get("/api/v1/articles?limit=5&section=%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1")
+    assert response.status_code == 301
+    assert (
+        response["Location"] == "/api/v1/articles/?limit=5&section=%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1"
+    )
+    assert client.get("/api/v1/nothing").status_code == 404
+
+
 def test_the_api_is_read_only(client, make_article):
     article = make_article()
     for method in ("post", "put", "patch", "delete"):
