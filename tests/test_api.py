@@ -221,9 +221,7 @@ def test_authors_show_public_fields_only(client, make_article, make_author, make
     writer.author.save()
     make_article(authors=[writer.author, make_author(name="ب")])
     results = get_json(client, "/api/v1/authors/")["results"]
-    assert [a["name"] for a in results] == ["الكاتب " + writer.username, "ب"] or [
-        a["name"] for a in results
-    ] == ["ب", "الكاتب " + writer.username]
+    assert {a["name"] for a in results} == {"الكاتب " + writer.username, "ب"}
     mine = next(a for a in results if a["slug"] == writer.author.slug)
     assert set(mine) == {"name", "slug", "url", "bio", "photo"}
     assert mine["bio"] == "صحفية في قسم الأخبار."

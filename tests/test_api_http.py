@@ -1,6 +1,7 @@
 """The API over HTTP: keyset pagination, conditional GET, caching headers, CORS, rate limit."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import connection
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles.models import Article
+from articles.models import Article, Author
 
 from .api_helpers import get_json, walk
 
@@ -64,6 +65,20 @@ def test_no_item_is_skipped_or_repeated_when_articles_arrive_between_pages(clien
             gone.save()
     assert len(seen) == len(set(seen))
     assert {a.pk for a in existing[:-1]} <= set(seen)
+
+
+def test_tags_and_authors_pages_walk_by_name_then_id(client, make_article, make_author, make_tag):
+    # Two authors may share a name; the id keeps them apart in the cursor.
+    authors = [make_author(name=name) for name in ["سعاد", "أحمد", "سعاد", "ب", "سعاد"]]
+    tags = [make_tag(name) for name in ["اقتصاد", "رياضة", "ثقافة", "صحة", "تعليم"]]
+    make_article(authors=authors, tags=tags)
+    walked, sizes = walk(client, "/api/v1/authors/?limit=2")
+    # The database's own order (its collation), ties on the name broken by id.
+    expected = list(Author.objects.order_by("name", "id").values_list("slug", flat=True))
+    assert [a["slug"] for a in walked] == expected
+    assert sizes == [2, 2, 1]
+    walked, _ = walk(client, "/api/v1/tags/?limit=3")
+    assert sorted(t["slug"] for t in walked) == sorted(t.slug for t in tags)
 
 
 def test_deep_pages_filter_by_the_key_not_an_offset(client, make_article):
@@ -153,6 +168,33 @@ def test_rate_limit_per_client_address(client, make_article, settings):
     assert refused["Cache-Control"] == "no-store"
     # Another address has its own count.
     assert client.get(LIST, REMOTE_ADDR="198.51.100.2").status_code == 200
+
+
+def test_rate_limit_counts_in_the_shared_redis(client, make_article, settings):
+    # The real Redis, under a key prefix of this test's own (never flushed: keys expire).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": f"test-api-throttle-{uuid.uuid4().hex}",
+        }
+    }
+    settings.API_RATE_LIMIT = "2/minute"
+    make_article()
+    assert [client.get(LIST).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_api_serves_unthrottled_when_redis_is_down(client, make_article, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.API_RATE_LIMIT = "1/minute"
+    make_article()
+    assert [client.get(LIST).status_code for _ in range(2)] == [200, 200]
 
 
 @pytest.mark.parametrize("origin", ["https://app.example.com"])
