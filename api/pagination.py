@@ -14,6 +14,7 @@ the cursor holds both ``(published_at, id)``, which are unique together.
 
 import base64
 import binascii
+import datetime
 import json
 from urllib.parse import urlencode
 
@@ -40,13 +41,16 @@ class Key:
             value = parse_datetime(raw) if isinstance(raw, str) else None
             if value is None or value.tzinfo is None:
                 raise ValueError(raw)
-            return value
+            # In UTC now, as the database will compare it: 9999-12-31T23:59-23:59 overflows
+            # here (a 400) rather than in the database driver (a 500).
+            return value.astimezone(datetime.UTC)
         if self.kind == "int":
             if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < 2**63:
                 raise ValueError(raw)
             return raw
-        if not isinstance(raw, str) or "\x00" in raw:
+        if not isinstance(raw, str) or "\x00" in raw or len(raw) > 300:
             raise ValueError(raw)
+        raw.encode()  # a lone surrogate (JSON "\\ud800") raises UnicodeError: a 400
         return raw
 
 

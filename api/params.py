@@ -22,7 +22,9 @@ _LIMIT_MESSAGES = {
     "invalid": "اكتب عددًا صحيحًا.",
 }
 _DATE_MESSAGES = {"invalid": "اكتب التاريخ بالصيغة YYYY-MM-DD، مثل 2024-03-28."}
-_SLUG_MESSAGES = {"invalid": "المعرّف غير صالح: حروف وأرقام وشرطات فقط."}
+_SLUG_MESSAGES = dict.fromkeys(
+    ["invalid", "invalid_unicode"], "المعرّف غير صالح: حروف وأرقام وشرطات فقط."
+)
 
 
 def _slug(help_text, max_length):

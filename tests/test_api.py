@@ -287,6 +287,8 @@ def test_search_uses_the_sites_arabic_matching(client, make_article):
         ("cursor=WyIyMDI0LTAzLTI4VDEyOjAwOjAwWiIsMWUzMDBd", "cursor"),  # id 1e300
         ("cursor=WyIyMDI0LTAzLTI4VDEyOjAwOjAwWiIsOTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ", "cursor"),
         ("cursor=" + "A" * 201, "cursor"),
+        ("cursor=WyI5OTk5LTEyLTMxVDIzOjU5OjU5LTIzOjU5IiwxXQ", "cursor"),  # past year 9999 in UTC
+        ("cursor=WyIwMDAxLTAxLTAxVDAwOjAwOjAwKzIzOjU5IiwxXQ", "cursor"),  # before year 1 in UTC
     ],
 )
 def test_bad_parameters_are_a_400_in_arabic(client, db, query, field):
@@ -295,6 +297,8 @@ def test_bad_parameters_are_a_400_in_arabic(client, db, query, field):
     assert error["message"] == "معاملات الطلب غير صالحة."
     assert list(error["fields"]) == [field]
     assert error["fields"][field][0]
+    if field in {"section", "tag"}:  # (the long author slug gets DRF's Arabic length message)
+        assert error["fields"][field] == ["المعرّف غير صالح: حروف وأرقام وشرطات فقط."]
     assert client.get(f"{LIST}?{query}")["Cache-Control"] == "no-store"
 
 

@@ -1,5 +1,6 @@
 """The API over HTTP: keyset pagination, conditional GET, caching headers, CORS, rate limit."""
 
+import base64
 import datetime
 import uuid
 
@@ -202,3 +203,14 @@ def test_cors_allows_any_origin_when_told(client, db, settings, origin):
     settings.CORS_ALLOW_ALL_ORIGINS = True
     response = client.get("/api/v1/sections/", headers={"Origin": origin})
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['["\\ud800",1]', '["\\u0000",1]', "[123,1]", '["x",true]', '[["x"],1]', '["x",1,2]', "null"],
+)
+@pytest.mark.parametrize("endpoint", ["tags", "authors"])
+def test_made_up_name_cursors_are_a_400(client, db, raw, endpoint):
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    error = get_json(client, f"/api/v1/{endpoint}/?cursor={cursor}", status=400)
+    assert list(error["fields"]) == ["cursor"]
