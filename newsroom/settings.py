@@ -53,10 +53,17 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS for the API only (CORS_URLS_REGEX); before anything that can answer a request.
+    "corsheaders.middleware.CorsMiddleware",
     # Content-Security-Policy on every response, cached ones included (no nonces: see below).
     "newsroom.security.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -308,6 +315,46 @@ CKEDITOR_CONFIGS = {
 # cleaned by nh3 with a news allow-list in Article.save(), so nothing an editor's browser or a
 # pasted page puts in the body reaches readers unsanitised.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
+
+# Read-only content API, /api/v1/ (app `api`, README «API»).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/minute")
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+API_CACHE_S_MAXAGE = int(os.environ.get("API_CACHE_S_MAXAGE", "300"))
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Anonymous and read-only: no session or user lookup, so no query and no CSRF.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientAddressThrottle"],  # API_RATE_LIMIT
+    # Proxies in front whose X-Forwarded-For is trusted for the client's address.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"])
+    if os.environ.get("API_NUM_PROXIES")
+    else None,
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom content API",
+    "DESCRIPTION": "Read-only JSON: published articles, sections, tags, authors, masthead.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# CORS (django-cors-headers) on /api/ only, for reading: comma-separated origins, or "*".
+_api_origins = env_list("API_CORS_ALLOWED_ORIGINS")
+CORS_ALLOW_ALL_ORIGINS = _api_origins == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _api_origins
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

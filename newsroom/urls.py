@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Photo uploads from the body editor: photos.views.upload replaces django-ckeditor's view.
     path("ckeditor/", include("photos.urls")),
+    path("api/", include("api.urls")),
     path("", include("frontpage.urls")),
     path("", include("workflow.urls")),
     path("", include("articles.urls")),

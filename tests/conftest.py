@@ -95,10 +95,18 @@ def make_tag(db):
 
 @pytest.fixture
 def roles(db):
-    """The two roles the data migration creates, by short name."""
+    """The two roles the data migration creates, by short name.
+
+    Created again if missing: a transactional test (live server, threads) flushes every table,
+    data migrations' rows included, for the tests that run after it.
+    """
     return {
-        "chairman": MastheadRole.objects.get(title="رئيس مجلس الإدارة"),
-        "editor": MastheadRole.objects.get(title="رئيس التحرير"),
+        "chairman": MastheadRole.objects.get_or_create(
+            title="رئيس مجلس الإدارة", defaults={"position": 10}
+        )[0],
+        "editor": MastheadRole.objects.get_or_create(
+            title="رئيس التحرير", defaults={"position": 20}
+        )[0],
     }
 
 
