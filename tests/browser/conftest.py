@@ -4,6 +4,7 @@ axe-core, and the artifacts folder."""
 
 import mimetypes
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,14 @@ def site(live_server, settings):
     return live_server.url
 
 
-def serve_media(settings):
+def serve_media(settings, delay=0.0):
     """Answers /media/ requests from the test's MEDIA_ROOT, as the web server in front does in
-    production (Django serves no media when DEBUG is off)."""
+    production (Django serves no media when DEBUG is off), optionally ``delay`` seconds late.
+    (Responses given here skip Chromium's network throttling, hence the delay.)"""
 
     def handle(route):
+        # Sleeping holds only this Python side: Chromium goes on loading and painting the page.
+        time.sleep(delay)
         path = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
         file = Path(settings.MEDIA_ROOT) / path
         if not file.is_file():
