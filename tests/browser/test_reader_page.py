@@ -66,6 +66,28 @@ def open_article(new_page, article, width, height=800):
     return page
 
 
+# The right edge of the first line of an element's text, as drawn.
+TEXT_RIGHT = """(selector) => {
+  const range = document.createRange();
+  range.selectNodeContents(document.querySelector(selector));
+  return Math.max(...[...range.getClientRects()].filter((r) => r.width > 0)
+                     .slice(0, 1).map((r) => r.right));
+}"""
+BOX_RIGHT = "(selector) => document.querySelector(selector).getBoundingClientRect().right"
+
+
+def fonts_drawing(page, selector):
+    """The fonts Chromium actually drew the element's text with, most glyphs first (DevTools)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return sorted(fonts, key=lambda font: -font["glyphCount"])
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_article_page_reads_right_to_left(new_page, article, artifacts, width):
     page = open_article(new_page, article, width)
@@ -75,10 +97,11 @@ def test_the_article_page_reads_right_to_left(new_page, article, artifacts, widt
     assert page.evaluate("getComputedStyle(document.querySelector('.article-body')).direction") == (
         "rtl"
     )
-    # The headline starts where the text starts: their right edges line up.
-    headline = page.locator("h1.headline").bounding_box()
-    paragraph = page.locator(".article-body p").first.bounding_box()
-    assert abs((headline["x"] + headline["width"]) - (paragraph["x"] + paragraph["width"])) <= 1.5
+    # The headline starts where the text starts: the right edges of their first lines of text
+    # (not of their boxes, which would line up even if the text were centred) meet.
+    headline, paragraph = (page.evaluate(TEXT_RIGHT, s) for s in ("h1.headline", ".article-body p"))
+    assert abs(headline - paragraph) <= 1.5, (headline, paragraph)
+    assert abs(paragraph - page.evaluate(BOX_RIGHT, ".article-body")) <= 1.5
     # Nothing wider than the screen.
     assert page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -90,9 +113,10 @@ def test_the_article_page_reads_right_to_left(new_page, article, artifacts, widt
     )
     assert ["400", "loaded"] in fonts and ["700", "loaded"] in fonts, fonts
     assert page.evaluate("document.fonts.check('16px \"Noto Naskh Arabic\"', 'نص')")
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.article-body p')).fontFamily"
-    ).startswith('"Noto Naskh Arabic"')
+    for selector in (".article-body p", "h1.headline"):
+        used = fonts_drawing(page, selector)
+        assert used and used[0]["familyName"] == "Noto Naskh Arabic", (selector, used)
+        assert used[0]["isCustomFont"], used
     image = page.locator(".lead-image img")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.errors == [], page.errors
