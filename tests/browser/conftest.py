@@ -75,8 +75,9 @@ def log_in(page, username, password="secret-password", next_path="/admin/"):
     page.goto(f"/admin/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    assert "/admin/login/" not in page.url, "the login was refused"
 
 
 def wait_for_editor(page):

@@ -75,6 +75,15 @@ def upload_image(page, file_path, alt):
     page.wait_for_function("!CKEDITOR.dialog.getCurrent()")
 
 
+def submit(page, button):
+    """Clicks a form's submit button and waits for the page the server answers with."""
+    with page.expect_navigation():
+        page.click(button)
+    assert page.locator(".errornote, .errorlist").count() == 0, page.locator(
+        "#content"
+    ).inner_text()
+
+
 def editor_data(page):
     return page.evaluate("CKEDITOR.instances.id_body.getData()")
 
@@ -150,8 +159,7 @@ def test_the_editors_day(new_page, newsroom, tmp_path, settings):
     page.frame_locator(EDITABLE).locator("li", has_text="ركن للصحف").click()
     page.keyboard.press("End")
     page.keyboard.type(" ومقهى ثقافي")
-    page.click("button[name=_transition][value=review]")
-    page.wait_for_load_state()
+    submit(page, "button[name=_transition][value=review]")
     article.refresh_from_db()
     assert article.status == Article.Status.IN_REVIEW
     # Only the pasted picture's missing file, shown inside the editor, failed to load.
@@ -171,8 +179,7 @@ def test_the_editors_day(new_page, newsroom, tmp_path, settings):
     wait_for_editor(desk)
     desk.fill("#id_published_at_0", tomorrow.strftime("%Y-%m-%d"))
     desk.fill("#id_published_at_1", tomorrow.strftime("%H:%M:%S"))
-    desk.click("button[name=_transition][value=published]")
-    desk.wait_for_load_state()
+    submit(desk, "button[name=_transition][value=published]")
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED and article.is_scheduled
     reader = new_page(width=360, height=740)
@@ -187,8 +194,7 @@ def test_the_editors_day(new_page, newsroom, tmp_path, settings):
     wait_for_editor(desk)
     desk.fill("#id_published_at_0", now.strftime("%Y-%m-%d"))
     desk.fill("#id_published_at_1", now.strftime("%H:%M:%S"))
-    desk.click("input[name=_continue]")
-    desk.wait_for_load_state()
+    submit(desk, "input[name=_continue]")
     article.refresh_from_db()
     assert article.is_published
     assert desk.errors == [], desk.errors
