@@ -24,8 +24,11 @@ $MANAGE ensure_database
 $MANAGE migrate --noinput -v 0
 $MANAGE load_demo
 $MANAGE collectstatic --noinput -v 0
+# The article audited gets a lead photo (the demo has none), served from MEDIA_ROOT.
+$MANAGE shell -v 0 -c "exec(open('scripts/audit_photo.py').read())"
 
-.venv/bin/gunicorn --bind "127.0.0.1:$PORT" --workers 2 --log-level warning newsroom.wsgi &
+.venv/bin/gunicorn --bind "127.0.0.1:$PORT" --workers 2 --log-level warning \
+  --pythonpath . scripts.audit_wsgi:application &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 50); do
