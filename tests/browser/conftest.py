@@ -42,12 +42,17 @@ def serve_media(settings, delay=0.0):
 @pytest.fixture
 def new_page(browser, site, settings):
     """``new_page(width=1280, height=800)``: a page in a fresh browser context. Each page keeps
-    the console errors and failed requests it saw in ``page.errors``."""
+    the console errors and failed requests it saw in ``page.errors`` (a Content-Security-Policy
+    violation is one). ``bypass_csp=True`` lets a test inject a script tag (axe-core) into a page
+    whose policy allows no inline script."""
     contexts = []
 
-    def make(width=1280, height=800):
+    def make(width=1280, height=800, bypass_csp=False):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, locale="ar-EG", base_url=site
+            viewport={"width": width, "height": height},
+            locale="ar-EG",
+            base_url=site,
+            bypass_csp=bypass_csp,
         )
         context.set_default_timeout(60_000)  # the machine is shared: give CKEditor time
         context.route("**/media/**", serve_media(settings))
@@ -98,7 +103,8 @@ def axe_path():
 
 
 def run_axe(page, axe_path, context="document"):
-    """axe-core's WCAG 2.x A/AA rules on the page; returns its violations."""
+    """axe-core's WCAG 2.x A/AA rules on the page; returns its violations. The page must come
+    from ``new_page(bypass_csp=True)``: the injected script is inline."""
     page.add_script_tag(path=axe_path)
     return page.evaluate(
         """async (context) => {
