@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo browser messages load
+.PHONY: install run test lint format check migrate demo browser messages load node audit
 
 install: $(STAMP)
 
@@ -44,7 +44,7 @@ check: install
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(MANAGE) check
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(MANAGE) makemigrations --check --dry-run
 
-test: lint check
+test: lint check node
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(BIN)/pytest
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browsers here).
@@ -63,3 +63,25 @@ messages:
 load: install
 	test -x /usr/bin/wrk || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python loadtest/run.py --duration $${LOAD_SECONDS:-60} --connections $${LOAD_CONNECTIONS:-64}
+
+# npm tools in .tools/ (package.json and package-lock.json committed, node_modules ignored):
+# axe-core for the browser tests' accessibility checks; Lighthouse (a devDependency) for
+# `make audit` only, so `make test` and CI install axe-core alone.
+TOOLS := .tools
+AXE := $(TOOLS)/node_modules/axe-core/axe.min.js
+LIGHTHOUSE := $(TOOLS)/node_modules/.bin/lighthouse
+node: $(AXE)
+$(AXE): $(TOOLS)/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	cd $(TOOLS) && npm ci --omit=dev --no-audit --no-fund
+	touch $@
+
+$(LIGHTHOUSE): $(TOOLS)/package-lock.json
+	cd $(TOOLS) && npm ci --no-audit --no-fund
+	touch $@ $(AXE)
+
+# Lighthouse on the home page and an article, served as in production (DEBUG off, collected
+# static files, gunicorn) from the demo content in its own database; prints the four scores
+# and leaves the reports in artifacts/lighthouse/. Not part of `make test` or CI.
+audit: install $(LIGHTHOUSE)
+	CHROMIUM=$(CHROMIUM) LIGHTHOUSE=$(LIGHTHOUSE) bash scripts/audit.sh

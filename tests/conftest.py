@@ -175,3 +175,21 @@ def chromium_path():
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole run (tests open their own contexts in it).
+
+    Playwright's sync API keeps an event loop running while the browser is open, and Django
+    refuses ORM calls while a loop runs in the thread (SynchronousOnlyOperation). The tests call
+    the ORM only between browser steps, never from inside the loop, so that check is switched
+    off, as Playwright's guidance for Django does.
+    """
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path)
+        yield browser
+        browser.close()

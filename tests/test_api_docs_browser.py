@@ -7,7 +7,6 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.wsgi import get_wsgi_application
-from playwright.sync_api import sync_playwright
 
 # What the docs page needs, and no more.
 STRICT_CSP = (
@@ -43,26 +42,25 @@ def strict_server(transactional_db, settings):
 
 
 @pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-def test_swagger_ui_runs_under_a_strict_csp(strict_server, chromium_path):
+def test_swagger_ui_runs_under_a_strict_csp(strict_server, browser):
     problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path)
-        page = browser.new_page()
-        page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        outside = []
-        page.on(
-            "request",
-            lambda r: (
-                r.url.startswith(("http:", "https:"))
-                and not r.url.startswith(strict_server)
-                and outside.append(r.url)
-            ),
-        )
-        page.goto(f"{strict_server}/api/v1/docs/")
-        page.wait_for_selector(".opblock", timeout=30_000)
-        paths = page.locator(".opblock-summary-path").all_inner_texts()
-        browser.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    outside = []
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(("http:", "https:"))
+            and not r.url.startswith(strict_server)
+            and outside.append(r.url)
+        ),
+    )
+    page.goto(f"{strict_server}/api/v1/docs/")
+    page.wait_for_selector(".opblock", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    context.close()
     assert "/api/v1/articles/" in paths and "/api/v1/masthead/" in paths
     assert problems == []
     assert outside == []

@@ -5,7 +5,6 @@ import json
 
 import pytest
 from django.contrib.auth.models import Permission
-from playwright.sync_api import sync_playwright
 
 from photos import renditions
 
@@ -35,31 +34,30 @@ async ([payload, type, name]) => {
 
 
 @pytest.fixture
-def staff_browser(live_server, django_user_model, settings, chromium_path):
+def staff_browser(live_server, django_user_model, settings, browser):
     """A logged-in Chromium page; ``open(path)`` goes to an admin page through the login."""
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     user = django_user_model.objects.create_user("photo-desk", password="pw-photo-desk-1")
     user.is_staff = True
     user.save()
     user.user_permissions.set(Permission.objects.filter(codename__endswith="_article"))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path)
-        page = browser.new_page()
-        page.set_default_timeout(60_000)  # the machine is shared: give CKEditor time to load
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(60_000)  # the machine is shared: give CKEditor time to load
 
-        def open_page(path):
-            page.goto(f"{live_server.url}/admin/login/?next={path}")
-            page.fill("#id_username", "photo-desk")
-            page.fill("#id_password", "pw-photo-desk-1")
-            page.click("input[type=submit]")
-            page.wait_for_function(
-                "() => window.CKEDITOR && CKEDITOR.instances.id_body"
-                " && CKEDITOR.instances.id_body.status === 'ready'"
-            )
-            return page
+    def open_page(path):
+        page.goto(f"{live_server.url}/admin/login/?next={path}")
+        page.fill("#id_username", "photo-desk")
+        page.fill("#id_password", "pw-photo-desk-1")
+        page.click("input[type=submit]")
+        page.wait_for_function(
+            "() => window.CKEDITOR && CKEDITOR.instances.id_body"
+            " && CKEDITOR.instances.id_body.status === 'ready'"
+        )
+        return page
 
-        yield open_page
-        browser.close()
+    yield open_page
+    context.close()
 
 
 @pytest.fixture

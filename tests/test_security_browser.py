@@ -6,23 +6,21 @@ with CKEditor 4 load with no CSP violation reported in the console.
 
 import pytest
 from django.contrib.auth.models import Permission
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 
 @pytest.fixture
-def browser_page(live_server, settings, chromium_path):
+def browser_page(live_server, settings, browser):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path)
-        page = browser.new_page()
-        page.set_default_timeout(60_000)
-        page.messages = []
-        page.on("console", lambda message: page.messages.append(message.text))
-        page.on("pageerror", lambda error: page.messages.append(str(error)))
-        yield page
-        browser.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.messages = []
+    page.on("console", lambda message: page.messages.append(message.text))
+    page.on("pageerror", lambda error: page.messages.append(str(error)))
+    yield page
+    context.close()
 
 
 def csp_violations(page):
