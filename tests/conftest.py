@@ -33,6 +33,8 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
     }
     cache.clear()
+    # Query budgets measure rendering: the page cache is switched on by the tests about it.
+    settings.PAGE_CACHE_ENABLED = False
 
 
 @pytest.fixture
