@@ -7,7 +7,10 @@ whether an older page exists. No library does exactly this for plain ``ListView`
 written here, with the attributes the templates and ``ListView`` use.
 """
 
+from django.core.paginator import Paginator
+from django.db import connections
 from django.http import Http404
+from django.utils.functional import cached_property
 
 
 class CheapPage:
@@ -67,3 +70,30 @@ class CheapPaginationMixin:
     def paginate_queryset(self, queryset, page_size):
         page = paginate(queryset, self.request.GET.get("page"), page_size)
         return None, page, page.object_list, page.has_other_pages()
+
+
+class BoundedCountPaginator(Paginator):
+    """Django's paginator for the admin, without a full ``COUNT(*)`` of a large table.
+
+    The count reads at most ``exact_up_to + 1`` rows (``COUNT(*)`` over a ``LIMIT`` subquery),
+    which is exact for any list an editor narrows with a filter or a search. When there are
+    more, the total is PostgreSQL's own estimate for the table (``pg_class.reltuples``, kept
+    by autovacuum's ANALYZE), never less than what was counted: the admin shows "about"
+    that many and the page links stay usable. Django has no such paginator, hence this one.
+    """
+
+    exact_up_to = 10_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        counted = queryset.values("pk")[: self.exact_up_to + 1].count()
+        if counted <= self.exact_up_to:
+            return counted
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [queryset.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        return max(counted, row[0] if row else 0)

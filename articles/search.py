@@ -15,6 +15,7 @@ normalised, and holds each word twice, as written (normalised) and as its stem: 
 matches either, and an exact match counts twice, so it ranks above a match on the stem only.
 """
 
+import functools
 import html
 import re
 
@@ -74,6 +75,7 @@ _SINGLE_PREFIXES = frozenset("بلكف")
 _MIN_AFTER_SINGLE_PREFIX = 4
 
 
+@functools.lru_cache(maxsize=65536)  # a language's words repeat: indexing 200,000 articles
 def stems(word):
     """The light stem of a normalised word, plus the stem without a lone ب/ل/ك/ف prefix."""
     found = {stem(word)}
@@ -84,7 +86,7 @@ def stems(word):
         and len(core) - 1 >= _MIN_AFTER_SINGLE_PREFIX
     ):
         found.add(stem(core[1:]))
-    return found
+    return frozenset(found)
 
 
 def words(normalised_text):
