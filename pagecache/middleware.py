@@ -45,7 +45,7 @@ CACHEABLE_VIEWS = frozenset(
 CACHEABLE_STATUSES = frozenset({200, 301, 404})
 
 
-def _is_reader_page(request):
+def is_reader_page(request):
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -83,14 +83,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not _is_reader_page(request):
+        if request.method not in ("GET", "HEAD") or not is_reader_page(request):
             return self.get_response(request)
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             # Possibly staff: always fresh, never shared, never stored.
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_store=True)
             return response
-        request.is_reader_page = True  # read by newsroom.db_router: reads may go to replicas
         gen = generation.current() if settings.PAGE_CACHE_ENABLED else None
         key = None
         if gen is not None:

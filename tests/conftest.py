@@ -160,3 +160,15 @@ def chromium_path():
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A read replica alias for the router tests: the same test database, as a mirror."""
+    from django.conf import settings
+
+    if "replica1" not in settings.DATABASES:
+        settings.DATABASES["replica1"] = {
+            **settings.DATABASES["default"],
+            "TEST": {"MIRROR": "default"},
+        }
