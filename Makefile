@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo browser
+.PHONY: install run test lint format check migrate demo browser tools serve bench
 
 install: $(STAMP)
 
@@ -53,3 +53,19 @@ CHROMIUM ?= /usr/bin/chromium
 browser:
 	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(CHROMIUM) --version
+
+# The production stack on loopback (deploy/): nginx's micro-cache in front of gunicorn, DEBUG
+# off, a generated SECRET_KEY. nginx and wrk come from Debian (needs root the first time).
+SERVE_PORT ?= 8080
+tools:
+	command -v nginx >/dev/null && command -v wrk >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk)
+
+serve: install tools
+	SERVE_PORT=$(SERVE_PORT) $(BIN)/python deploy/serve.py
+
+# Measures the ceiling, the front cache, the app cache, uncached pages, home and search
+# (a few minutes; loopback only). Point DATABASE_URL at the 200,000-article database:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench make bench
+bench: install tools
+	$(BIN)/python benchmarks/bench.py

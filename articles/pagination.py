@@ -47,19 +47,26 @@ class CheapPage:
         return self.number - 1
 
 
+# Deepest page of a list: an OFFSET walks every row before it, so pages stop here (10,000
+# articles at 20 a page); older articles are reached through the date archive, whose pages
+# are each one day or month.
+MAX_PAGE = 500
+
+
 def paginate(queryset, page_number, per_page):
     """Return the ``CheapPage`` for ``page_number`` (a string from the query string)."""
     try:
         number = int(page_number or 1)
     except (TypeError, ValueError):
         raise Http404("رقم الصفحة غير صالح.") from None
-    if number < 1:
+    if number < 1 or number > MAX_PAGE:
         raise Http404("رقم الصفحة غير صالح.")
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     if not rows and number > 1:
         raise Http404("لا توجد صفحة بهذا الرقم.")
-    return CheapPage(rows[:per_page], number, has_next=len(rows) > per_page)
+    has_next = len(rows) > per_page and number < MAX_PAGE
+    return CheapPage(rows[:per_page], number, has_next=has_next)
 
 
 class CheapPaginationMixin:

@@ -123,6 +123,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is down: callers fall back to the database.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Several sites (or `make serve` beside a dev server) may share one Redis.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
 else:

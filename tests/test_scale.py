@@ -86,3 +86,16 @@ def test_editors_changelist_never_counts_the_whole_table(
     # session, user, user and group permissions, sections for the filter, the bounded count
     # (+ the table's estimate when over the bound), the rows, their bylines, date hierarchy x2
     assert len(queries) == (11 if extra else 10)
+
+
+def test_deep_pages_are_bounded(client, make_article, monkeypatch):
+    from articles import pagination
+
+    for _ in range(5):
+        make_article()
+    monkeypatch.setattr(pagination, "MAX_PAGE", 2)
+    monkeypatch.setattr(pagination.CheapPaginationMixin, "paginate_by", 2)
+    second = client.get("/latest/?page=2")
+    assert second.status_code == 200 and not second.context["page_obj"].has_next()
+    assert client.get("/latest/?page=3").status_code == 404
+    assert client.get("/latest/?page=999999999999").status_code == 404
