@@ -75,7 +75,9 @@ def wait_for(url, timeout=30):
 def stop(processes):
     for process in processes:
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # by pid: only what this script started
+            # By pid, only what this script started; SIGINT is a quick stop for both gunicorn
+            # and nginx (SIGTERM would make gunicorn wait for nginx's kept-alive connections).
+            process.send_signal(signal.SIGINT)
     for process in processes:
         try:
             process.wait(timeout=15)
@@ -89,6 +91,9 @@ def main():
     parser.add_argument("--app-port", type=int, default=int(os.environ.get("APP_PORT", 8081)))
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".run" / "serve")
     args = parser.parse_args()
+    # Also when started in the background, where SIGINT may arrive ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     env = production_env()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
@@ -99,7 +104,6 @@ def main():
         wait_for(f"http://127.0.0.1:{args.port}/robots.txt")
         print(f"Serving on http://127.0.0.1:{args.port}/ (nginx) -> http://{app}/ (gunicorn).")
         print("Ctrl-C stops both.")
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(process.poll() is None for process in processes):
             time.sleep(1)
     except KeyboardInterrupt:
