@@ -119,7 +119,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing its client objects (see pagecache/redis.py).
+            "BACKEND": "pagecache.redis.NewsroomRedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is down: callers fall back to the database.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
