@@ -56,7 +56,9 @@ def main(count):
     sql = sql_time[0] / count * 1000
     print(f"{url}: {per:.2f} ms per request under cProfile, SQL {sql:.2f} ms ({sql / per:.0%})")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(35)
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("cumulative").print_stats(35)
+    stats.sort_stats("tottime").print_stats(20)
     print(out.getvalue())
 
 
