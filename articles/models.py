@@ -332,6 +332,8 @@ class Article(models.Model):
                 include=["expires_at", "updated_at"],
                 name="article_published_idx",
             ),
+            # The admin's article list (every state, newest first) and its date hierarchy.
+            models.Index(fields=["-published_at", "-id"], name="article_published_at_idx"),
             # A section's page, its block on the home page, previous/next in a section.
             models.Index(
                 fields=["section", "status", "-published_at", "-id"],

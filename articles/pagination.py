@@ -7,6 +7,8 @@ whether an older page exists. No library does exactly this for plain ``ListView`
 written here, with the attributes the templates and ``ListView`` use.
 """
 
+import json
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.http import Http404
@@ -82,25 +84,26 @@ class CheapPaginationMixin:
 class BoundedCountPaginator(Paginator):
     """Django's paginator for the admin, without a full ``COUNT(*)`` of a large table.
 
-    The count reads at most ``exact_up_to + 1`` rows (``COUNT(*)`` over a ``LIMIT`` subquery),
-    which is exact for any list an editor narrows with a filter or a search. When there are
-    more, the total is PostgreSQL's own estimate for the table (``pg_class.reltuples``, kept
-    by autovacuum's ANALYZE), never less than what was counted: the admin shows "about"
-    that many and the page links stay usable. Django has no such paginator, hence this one.
+    The count reads at most ``exact_up_to + 1`` rows (``COUNT(*)`` over an unordered ``LIMIT``
+    subquery), which is exact for any list an editor narrows with a filter or a search. When
+    there are more, the total is PostgreSQL's own estimate of the rows the list's query returns
+    (the planner's ``Plan Rows`` from ``EXPLAIN``, built on the statistics autovacuum keeps),
+    never less than what was counted: the admin shows about that many and the page links stay
+    usable. Django has no such paginator, hence this one.
     """
 
     exact_up_to = 10_000
 
     @cached_property
     def count(self):
-        queryset = self.object_list
-        counted = queryset.values("pk")[: self.exact_up_to + 1].count()
+        rows = self.object_list.order_by().values("pk")
+        counted = rows[: self.exact_up_to + 1].count()
         if counted <= self.exact_up_to:
             return counted
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [queryset.model._meta.db_table],
-            )
-            row = cursor.fetchone()
-        return max(counted, row[0] if row else 0)
+        sql, params = rows.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return max(counted, int(plan[0]["Plan"]["Plan Rows"]))
