@@ -331,3 +331,41 @@ def test_pages_are_served_when_redis_is_down(client, page_cache, settings, make_
     article.headline = "خبر معدّل بلا ريديس"
     article.save()
     assert "خبر معدّل بلا ريديس" in html(client, article.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda response: response.set_cookie("tracking", "1"),
+        lambda response: response.__setitem__("Cache-Control", "private"),
+        lambda response: response.__setitem__("Cache-Control", "no-store"),
+    ],
+)
+def test_answers_with_cookies_or_private_ones_are_never_stored(rf, page_cache, db, spoil):
+    from django.http import HttpResponse
+
+    from pagecache.middleware import PageCacheMiddleware
+
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("صفحة")
+        spoil(response)
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    for _ in range(2):
+        response = middleware(rf.get("/latest/"))
+        assert "public" not in response.get("Cache-Control", "")
+    assert len(calls) == 2
+
+
+def test_head_requests_are_answered_from_the_cache(
+    client, page_cache, make_article, django_assert_num_queries
+):
+    article = make_article()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(0):
+        response = client.head(article.get_absolute_url())
+    assert response.status_code == 200 and response.content == b""
