@@ -110,3 +110,27 @@ def test_admin_search_uses_the_search_vector_without_date_hierarchy(staff_client
     assert response.context["cl"].date_hierarchy is None
     assert staff_client.get("/admin/articles/article/").context["cl"].date_hierarchy
     assert staff_client.get("/admin/articles/article/", {"q": "!!"}).status_code == 200
+
+
+def test_search_ranks_only_the_newest_matches(client, make_article, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from articles import search
+
+    now = timezone.now()
+    # The oldest matches best (the word in its headline); the newest only in the body.
+    make_article(headline="الموازنة الموازنة", published_at=now - datetime.timedelta(days=9))
+    for days in (1, 2):
+        make_article(
+            headline=f"خبر {days}",
+            body="<p>نقاش حول الموازنة.</p>",
+            published_at=now - datetime.timedelta(days=days),
+        )
+    monkeypatch.setattr(search, "MAX_RANKED", 2)
+    headlines = [a.headline for a in client.get("/search/", {"q": "الموازنة"}).context["results"]]
+    assert headlines == ["خبر 1", "خبر 2"]
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    headlines = [a.headline for a in client.get("/search/", {"q": "الموازنة"}).context["results"]]
+    assert headlines[0] == "الموازنة الموازنة" and len(headlines) == 3
