@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo browser messages load node audit
+.PHONY: install run test lint format check migrate demo browser messages load node audit tools serve bench
 
 install: $(STAMP)
 
@@ -85,3 +85,19 @@ $(LIGHTHOUSE): $(TOOLS)/package-lock.json
 # and leaves the reports in artifacts/lighthouse/. Not part of `make test` or CI.
 audit: install $(LIGHTHOUSE)
 	CHROMIUM=$(CHROMIUM) LIGHTHOUSE=$(LIGHTHOUSE) bash scripts/audit.sh
+
+# The production stack on loopback (deploy/): nginx's micro-cache in front of gunicorn, DEBUG
+# off, a generated SECRET_KEY. nginx and wrk come from Debian (needs root the first time).
+SERVE_PORT ?= 8080
+tools:
+	command -v nginx >/dev/null && command -v wrk >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk)
+
+serve: install tools
+	SERVE_PORT=$(SERVE_PORT) $(BIN)/python deploy/serve.py
+
+# Measures the ceiling, the front cache, the app cache, uncached pages, home and search
+# (a few minutes; loopback only). Point DATABASE_URL at the 200,000-article database:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench make bench
+bench: install tools
+	$(BIN)/python benchmarks/bench.py

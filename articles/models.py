@@ -325,7 +325,26 @@ class Article(models.Model):
             ("change_others_article", "تعديل مقالات الآخرين"),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
+            # Public lists, newest first; expires_at and updated_at included so counts and
+            # the sitemaps need not visit the table (index-only scans; check_query_plans).
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                include=["expires_at", "updated_at"],
+                name="article_published_idx",
+            ),
+            # The admin's article list (every state, newest first) and its date hierarchy.
+            models.Index(fields=["-published_at", "-id"], name="article_published_at_idx"),
+            # A section's page, its block on the home page, previous/next in a section.
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"],
+                name="article_section_published_idx",
+            ),
+            # The page cache's next scheduled change: the soonest expiry still ahead.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(expires_at__isnull=False),
+                name="article_expires_idx",
+            ),
             GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
             GinIndex(
                 fields=["search_text"], name="article_search_text_trgm", opclasses=["gin_trgm_ops"]

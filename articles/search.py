@@ -15,6 +15,7 @@ normalised, and holds each word twice, as written (normalised) and as its stem: 
 matches either, and an exact match counts twice, so it ranks above a match on the stem only.
 """
 
+import functools
 import html
 import re
 
@@ -74,6 +75,7 @@ _SINGLE_PREFIXES = frozenset("بلكف")
 _MIN_AFTER_SINGLE_PREFIX = 4
 
 
+@functools.lru_cache(maxsize=65536)  # a language's words repeat: indexing 200,000 articles
 def stems(word):
     """The light stem of a normalised word, plus the stem without a lone ب/ل/ك/ف prefix."""
     found = {stem(word)}
@@ -84,7 +86,7 @@ def stems(word):
         and len(core) - 1 >= _MIN_AFTER_SINGLE_PREFIX
     ):
         found.add(stem(core[1:]))
-    return found
+    return frozenset(found)
 
 
 def words(normalised_text):
@@ -171,10 +173,23 @@ def build_query(query_word_list, *, match_all=True):
     return query
 
 
+# Ranking reads every matching vector, so a common word on a large archive (tens of thousands
+# of matches) would cost seconds. Only the newest matches are ranked: found newest first by an
+# index walk that stops after this many (or from the GIN index when matches are few). Measured
+# in-process on 200,000 articles over 30 words: 1,000 ranked gave p50 652 ms / p95 1,378 ms,
+# 300 gave 137 / 290, 200 gave 63 / 93. A reader looking for a common word wants recent
+# articles (ten pages of them); older ones are reached with the date and section filters,
+# which narrow the candidates before the cut.
+MAX_RANKED = 200
+
+
 def ranked(queryset, query):
     """``queryset`` filtered by ``query`` and ordered by weighted rank, then newest first."""
+    candidates = (
+        queryset.filter(search_vector=query).order_by("-published_at", "-id").values("pk")
+    )[:MAX_RANKED]
     return (
-        queryset.filter(search_vector=query)
+        queryset.filter(pk__in=candidates)
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-published_at", "-id")
     )

@@ -18,6 +18,7 @@ from .pagination import CheapPaginationMixin
 TOP_STORIES = 5  # the lead and four more under it
 SECTION_BLOCK_SIZE = 4
 RELATED_COUNT = 4
+RELATED_CANDIDATES = 300
 
 
 class HomeView(TemplateView):
@@ -118,8 +119,16 @@ def related_articles(article):
     tag_ids = [tag.pk for tag in article.tags.all()]
     related = []
     if tag_ids:
+        # Only the newest articles carrying any of the tags compete (the highest ids, from the
+        # tag index): a tag on thousands of articles would otherwise mean counting them all.
+        candidates = (
+            Article.tags.through.objects.filter(tag_id__in=tag_ids)
+            .exclude(article_id=article.pk)
+            .order_by("-article_id")
+            .values("article_id")[:RELATED_CANDIDATES]
+        )
         related = list(
-            base.filter(tags__in=tag_ids)
+            base.filter(pk__in=candidates, tags__in=tag_ids)
             .annotate(shared_tags=Count("tags"))
             .order_by("-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
         )

@@ -12,6 +12,8 @@ import threading
 
 from django.core.cache.backends.redis import RedisCache
 
+from pagecache.redis import NewsroomRedisCache
+
 logger = logging.getLogger("newsroom.cache")
 
 _outage = {"down": False}
@@ -39,6 +41,10 @@ def _fail_soft(name, fallback):
     def wrapper(self, *args, **kwargs):
         try:
             result = method(self, *args, **kwargs)
+        except ValueError:
+            # Not an outage: Django's answer to incr()/decr() of a missing key, which callers
+            # (the page cache's generation counter) handle themselves.
+            raise
         except Exception as error:  # any client error (connection refused, timeout, ...)
             _failed(error)
             return fallback(*args, **kwargs)
@@ -57,7 +63,7 @@ def _none(*args, **kwargs):
     return None
 
 
-class FailSoftRedisCache(RedisCache):
+class FailSoftRedisCache(NewsroomRedisCache):
     get = _fail_soft("get", _default)
     get_many = _fail_soft("get_many", lambda *args, **kwargs: {})
     set = _fail_soft("set", _none)

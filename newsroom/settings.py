@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "api",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early: rate limits run before any page cache, session or database work.
     "newsroom.ratelimit.RateLimitMiddleware",
+    # Before sessions: a cached page for an anonymous reader costs no session or database work.
+    "pagecache.middleware.PageCacheMiddleware",
+    # Reader pages that were not in the cache read from a replica (DATABASE_REPLICA_URLS).
+    "newsroom.db_router.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +126,20 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
 )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Newsroom runs on PostgreSQL only: DATABASE_URL must be postgres://")
+# Read replicas (newsroom/db_router.py): reader pages read from one of these, the rest from
+# DATABASE_URL. Tests run them as mirrors of the primary.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = {
+        **dj_database_url.parse(
+            url,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica{number}")
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -128,14 +147,29 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
+            # Django's Redis backend reusing its client objects (pagecache/redis.py), answering
+            # like an empty cache while Redis is down (newsroom/cache.py).
             "BACKEND": "newsroom.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is down: callers fall back to the database.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Several sites (or `make serve` beside a dev server) may share one Redis.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole-page cache for anonymous readers (pagecache/): exact invalidation needs a cache shared by
+# every process, so it is on by default only with Redis; PAGE_CACHE=1 forces it on with the
+# per-process memory cache (one process only: runserver, tests).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", bool(REDIS_URL))
+# Longest life of a cached page; edits end it at once, scheduled changes at their time.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Cache-Control for nginx's micro-cache and a CDN: s-maxage (how long a shared cache may keep a
+# page without asking; the only lag an edit can have) and stale-while-revalidate.
+FRONT_CACHE_SECONDS = int(os.environ.get("FRONT_CACHE_SECONDS", "1"))
+FRONT_CACHE_STALE_SECONDS = int(os.environ.get("FRONT_CACHE_STALE_SECONDS", "10"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

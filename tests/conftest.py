@@ -42,6 +42,8 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
     }
     cache.clear()
+    # Query budgets measure rendering: the page cache is switched on by the tests about it.
+    settings.PAGE_CACHE_ENABLED = False
 
 
 @pytest.fixture
@@ -193,3 +195,15 @@ def browser(chromium_path):
         browser = playwright.chromium.launch(executable_path=chromium_path)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A read replica alias for the router tests: the same test database, as a mirror."""
+    from django.conf import settings
+
+    if "replica1" not in settings.DATABASES:
+        settings.DATABASES["replica1"] = {
+            **settings.DATABASES["default"],
+            "TEST": {"MIRROR": "default"},
+        }

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from articles.models import Article
+from pagecache import generation
 from photos import renditions
 from photos.images import clean_image
 
@@ -256,7 +257,9 @@ def test_rebuild_renditions_adopts_unsized_photos_and_strips_them(make_article, 
     out = StringIO()
     call_command("rebuild_renditions", stdout=out, stderr=StringIO())
     assert "1 unsized photo(s) skipped" in out.getvalue()
+    before = generation.current()
     call_command("rebuild_renditions", "--adopt", stdout=out, stderr=StringIO())
+    assert generation.current() != before  # cached pages pointing at the old file are dropped
     article.refresh_from_db()
     assert renditions.source_size(article.lead_image.name) == (900, 600)
     assert not default_storage.exists("lead/2020/01/old.jpg")

@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from articles.models import Article
 from articles.search import refresh_documents
+from pagecache import generation
 
 CHUNK = 200
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
                 texts = refresh_documents(Article.objects.filter(pk__in=chunk))
                 changed += sum(texts[pk] != old_texts.get(pk) for pk in texts)
                 progress.update(len(chunk))
+        # Rows were written with update(), which sends no signal: search pages may change.
+        generation.bump()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt the search document of {len(ids)} articles "

@@ -8,6 +8,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from articles.models import Article
+from pagecache.generation import bump as pagecache_bump
 from photos import renditions
 from photos.images import clean_image
 
@@ -58,6 +59,10 @@ class Command(BaseCommand):
                 continue
             made += new
             deleted += old
+        if adopted:
+            # Adopted photos changed name behind update(), which sends no signal: cached pages
+            # still point at the old files.
+            pagecache_bump()
         self.stdout.write(
             f"{made} rendition(s) made, {deleted} stale removed, {adopted} photo(s) adopted, "
             f"{skipped} unsized photo(s) skipped (use --adopt), {len(failures)} failed."

@@ -1,0 +1,120 @@
+"""``make bench``: the production stack on loopback, measured with wrk in one bounded run.
+
+Starts, against ``DATABASE_URL`` (the 200,000-article database for the published figures):
+
+- nginx (``deploy/nginx.conf.template``) on ``BENCH_PORT`` in front of gunicorn A;
+- gunicorn A (page cache on, Redis under a key prefix of this run) on ``BENCH_PORT + 1``;
+- gunicorn B (``PAGE_CACHE=0``) on ``BENCH_PORT + 2``.
+
+and measures, each for ``BENCH_SECONDS`` after a short warm-up:
+
+1. ceiling: nginx serving a saved copy of the article page (a static file);
+2. front cache: the article page through nginx's micro-cache;
+3. app cache: the article page from gunicorn A directly (nginx bypassed by its port);
+4. uncached: the article page from gunicorn B (no page cache: every request renders);
+5. home and 6. search from gunicorn B (cold app cache), searches rotating over many words.
+
+Prints requests/s, p50/p95/p99 latency and each figure as a fraction of the ceiling. Nothing
+listens beyond 127.0.0.1; the processes started are stopped by their pids at the end.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy"))
+
+import serve  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+PORT = int(os.environ.get("BENCH_PORT", "8090"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+SLOW_CONNECTIONS = int(os.environ.get("BENCH_SLOW_CONNECTIONS", "4"))
+LUA = ROOT / "benchmarks" / "wrk_report.lua"
+SEARCH_WORDS = (
+    "الموازنة التضخم البورصة الانتخابات البرلمان المناخ الطاقة الكهرباء التعليم الجامعات "
+    "المستشفيات القمح السياحة السينما الدوري الاستثمار البنوك الضرائب المترو الأمطار "
+    "الحكومة المحافظ الشباب الصادرات الإيجارات الوقود المدارس اللقاحات الآثار المياه"
+).split()
+
+
+def wrk(url, connections, paths=(), seconds=SECONDS):
+    env = {**os.environ, "WRK_PATHS": "|".join(paths)}
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA), url]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    found = re.search(r"RESULT (.*)", output)
+    return {
+        key: float(value) for key, value in (pair.split("=") for pair in found.group(1).split())
+    }
+
+
+def article_path(env):
+    code = (
+        "from articles.models import Article;"
+        "print(Article.objects.published().order_by('-published_at')[10].get_absolute_url())"
+    )
+    result = subprocess.run(
+        [serve.BIN / "python", "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout.strip().splitlines()[-1]
+
+
+def main():
+    run = ROOT / ".run" / "bench"
+    env = serve.production_env(CACHE_KEY_PREFIX=f"newsroom-bench-{uuid.uuid4().hex[:12]}")
+    serve.manage(env, "collectstatic", "--noinput", "-v0")
+    path = article_path(env)
+    cached_app, plain_app = f"127.0.0.1:{PORT + 1}", f"127.0.0.1:{PORT + 2}"
+    processes = [
+        serve.start_gunicorn(env, cached_app, PAGE_CACHE="1"),
+        serve.start_gunicorn(env, plain_app, PAGE_CACHE="0"),
+        serve.start_nginx(run, PORT, cached_app, workers=os.environ.get("NGINX_WORKERS", 2)),
+    ]
+    try:
+        front = f"http://127.0.0.1:{PORT}"
+        for base in (front, f"http://{cached_app}", f"http://{plain_app}"):
+            serve.wait_for(base + "/robots.txt", timeout=60)
+        saved = run / "saved"
+        saved.mkdir(exist_ok=True)
+        with urllib.request.urlopen(f"http://{plain_app}{path}") as page:
+            (saved / "article.html").write_bytes(page.read())
+        quoted = path  # get_absolute_url() is already percent-encoded
+        searches = [f"/search/?q={urllib.parse.quote(word)}" for word in SEARCH_WORDS]
+        cases = [
+            ("ceiling: nginx, saved copy", f"{front}/saved/article.html", CONNECTIONS, ()),
+            ("article, nginx micro-cache", f"{front}{quoted}", CONNECTIONS, ()),
+            ("article, app cache (gunicorn)", f"http://{cached_app}{quoted}", CONNECTIONS, ()),
+            # Fewer connections where each request takes tens of milliseconds: enough to keep
+            # every worker busy without wrk's 2-second timeouts.
+            ("article, uncached (gunicorn)", f"http://{plain_app}{quoted}", 8, ()),
+            ("home, uncached", f"http://{plain_app}/", SLOW_CONNECTIONS, ()),
+            ("search, uncached", f"http://{plain_app}/", SLOW_CONNECTIONS, searches),
+        ]
+        results = []
+        for name, url, connections, paths in cases:
+            wrk(url, connections, paths, seconds=2)  # warm-up: caches, connections, workers
+            results.append((name, connections, wrk(url, connections, paths)))
+        ceiling = results[0][2]["rps"]
+        print(f"\nArticle {path}, {SECONDS} s per line, wrk on the same machine\n")
+        print("| case | connections | req/s | p50 ms | p95 ms | p99 ms | of ceiling | errors |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for name, connections, r in results:
+            errors = int(r["errors"] + r["non2xx"])
+            print(
+                f"| {name} | {connections} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p95']:.2f} "
+                f"| {r['p99']:.2f} | {r['rps'] / ceiling:.2%} | {errors} |"
+            )
+    finally:
+        serve.stop(processes)
+
+
+if __name__ == "__main__":
+    main()
