@@ -292,6 +292,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN ..." banner on every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False
 # Issuer shown in staff members' authenticator apps next to their TOTP entry.
 OTP_TOTP_ISSUER = NEWSPAPER_NAME
 
