@@ -23,6 +23,9 @@ max_requests_jitter = 2000
 timeout = 30
 graceful_timeout = 20
 preload_app = True
+# gunicorn 24+ opens a control socket at one fixed path per user by default: several servers
+# on one machine (`make bench` starts two) would fight over it, and nothing here uses it.
+control_socket_disable = True
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
