@@ -23,6 +23,12 @@ max_requests_jitter = 2000
 timeout = 30
 graceful_timeout = 20
 preload_app = True
+# gunicorn 24+ opens a control socket at one fixed path per user by default: several servers
+# on one machine (`make bench` starts two) would fight over it, and nothing here uses it.
+control_socket_disable = True
+# Workers signal they are alive by touching a temporary file on every request: on a tmpfs
+# that never waits for a disk (gunicorn's own advice for containers).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

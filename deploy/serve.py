@@ -7,6 +7,7 @@ private run directory (``.run/`` by default): nginx's configuration rendered fro
 """
 
 import argparse
+import hashlib
 import os
 import secrets
 import shutil
@@ -30,6 +31,8 @@ def production_env(**overrides):
     # Plain HTTP on loopback: the admin login needs cookies that are not HTTPS-only.
     env.setdefault("SESSION_COOKIE_SECURE", "0")
     env.setdefault("CSRF_COOKIE_SECURE", "0")
+    # ... and no redirect to HTTPS (nothing listens for it on loopback).
+    env.setdefault("SECURE_SSL_REDIRECT", "0")
     env.setdefault("LOG_LEVEL", "WARNING")
     env["DEBUG"] = "0"
     env.update(overrides)
@@ -53,7 +56,13 @@ def start_nginx(run, port, app, workers=1):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     run.mkdir(parents=True, exist_ok=True)
     config = (ROOT / "deploy" / "nginx.conf.template").read_text()
-    for name, value in {"RUN": run, "PORT": port, "APP": app, "WORKERS": workers}.items():
+    # The micro-cache on a tmpfs when the machine has one (its files change every second).
+    shm = Path("/dev/shm")
+    cache = run / "cache"
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        cache = shm / f"newsroom-nginx-cache-{hashlib.sha256(str(run).encode()).hexdigest()[:12]}"
+    values = {"RUN": run, "PORT": port, "APP": app, "WORKERS": workers, "CACHE": cache}
+    for name, value in values.items():
         config = config.replace(f"@{name}@", str(value))
     (run / "nginx.conf").write_text(config)
     return subprocess.Popen([nginx, "-p", str(run), "-c", str(run / "nginx.conf"), "-e",

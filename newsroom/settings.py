@@ -166,6 +166,8 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", bool(REDIS_URL))
 # Longest life of a cached page; edits end it at once, scheduled changes at their time.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Anonymous cache hits answered at the WSGI layer, before the middleware stack (pagecache/wsgi.py).
+PAGE_CACHE_WSGI = env_bool("PAGE_CACHE_WSGI", True)
 # Cache-Control for nginx's micro-cache and a CDN: s-maxage (how long a shared cache may keep a
 # page without asking; the only lag an edit can have) and stale-while-revalidate.
 FRONT_CACHE_SECONDS = int(os.environ.get("FRONT_CACHE_SECONDS", "1"))

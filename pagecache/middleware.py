@@ -45,12 +45,24 @@ CACHEABLE_VIEWS = frozenset(
 CACHEABLE_STATUSES = frozenset({200, 301, 404})
 
 
-def is_reader_page(request):
+def reader_view_name(request):
+    """The URL name of a cacheable reader page, or None for any other request."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return match.view_name in CACHEABLE_VIEWS
+        return None
+    return match.view_name if match.view_name in CACHEABLE_VIEWS else None
+
+
+def is_reader_page(request):
+    return reader_view_name(request) is not None
+
+
+def page_key(request):
+    """The cache key of a page: host and full path with its query string (not the generation,
+    which each entry carries, so the WSGI shortcut reads both in one round trip)."""
+    raw = f"{request.get_host()}{request.get_full_path()}"
+    return f"pagecache:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _public_headers(response):
@@ -63,8 +75,13 @@ def _public_headers(response):
     )
 
 
-def _freeze(response):
+def _freeze(response, gen, shortcut):
     return {
+        # Valid only while this is the current generation: an edit bumps it.
+        "generation": gen,
+        # Whether pagecache.wsgi may answer it before Django's middleware (not for
+        # rate-limited views, whose every request must be counted).
+        "shortcut": shortcut,
         "status": response.status_code,
         "content": response.content,
         "headers": list(response.headers.items()),
@@ -83,7 +100,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not is_reader_page(request):
+        view_name = reader_view_name(request) if request.method in ("GET", "HEAD") else None
+        if view_name is None:
             return self.get_response(request)
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             # Possibly staff: always fresh, never shared, never stored.
@@ -94,14 +112,13 @@ class PageCacheMiddleware:
         key = None
         if gen is not None:
             # HEAD is answered from the GET entry (the handler strips the body).
-            raw = f"{request.get_host()}{request.get_full_path()}"
-            key = f"pagecache:{gen}:page:{hashlib.sha256(raw.encode()).hexdigest()}"
+            key = page_key(request)
             try:
                 entry = cache.get(key)
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
                 entry, key = None, None
-            if entry is not None:
+            if entry is not None and entry.get("generation") == gen:
                 return self._conditional(request, _thaw(entry))
         response = self.get_response(request)
         if response.status_code not in CACHEABLE_STATUSES or getattr(response, "streaming", False):
@@ -117,15 +134,15 @@ class PageCacheMiddleware:
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(time.time())
         if key is not None:
-            self._store(key, gen, response)
+            self._store(key, gen, response, view_name not in settings.RATELIMITS)
         return self._conditional(request, response)
 
     @staticmethod
-    def _store(key, gen, response):
+    def _store(key, gen, response, shortcut):
         try:
             timeout = schedule.seconds_until_next_change(gen, settings.PAGE_CACHE_SECONDS)
             if timeout > 0:
-                cache.set(key, _freeze(response), timeout)
+                cache.set(key, _freeze(response, gen, shortcut), timeout)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
 

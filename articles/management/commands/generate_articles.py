@@ -16,6 +16,7 @@ import functools
 import io
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -39,6 +40,7 @@ from articles.search import stems, words
 CHUNK = 2000
 YEARS = 15
 DEFER_INDEXES_FROM = 20_000
+WRITERS = 2  # connections writing chunks at once in large runs
 # (name, definition) of the search indexes, as in Article.Meta.indexes.
 SEARCH_INDEXES = [
     ("article_search_vector_idx", "USING gin (search_vector)"),
@@ -127,14 +129,29 @@ class Command(BaseCommand):
         if defer:
             self._drop_search_indexes()
         created = 0
+        # Large runs write chunks on WRITERS connections at once (PostgreSQL builds the search
+        # vectors, the slowest part, on every core) while this thread makes the next ones;
+        # small runs (and the tests, inside their transaction) write on this connection.
+        writers = ThreadPoolExecutor(WRITERS) if defer else None
+        pending = []
         try:
             with tqdm(total=count, unit="article", disable=None) as progress:
                 while created < count:
                     size = min(CHUNK, count - created)
-                    self._chunk(rng, size, now, sections, authors, tags)
+                    chunk = self._chunk(rng, size, now, sections, authors, tags)
+                    if writers is None:
+                        self._write(*chunk)
+                    else:
+                        pending.append(writers.submit(self._write, *chunk, own_connection=True))
+                        while len(pending) > WRITERS:
+                            pending.pop(0).result()
                     created += size
                     progress.update(size)
+                for future in pending:
+                    future.result()
         finally:
+            if writers is not None:
+                writers.shutdown(wait=True)
             if defer:
                 self.stdout.write("Building the search indexes …")
                 self._create_search_indexes()
@@ -283,7 +300,22 @@ class Command(BaseCommand):
             ]
             tagged += [Tagged(article_id=pk, tag_id=tag) for tag, _ in chosen_tags]
         buffer.seek(0)
+        return buffer, bylines, tagged
+
+    @staticmethod
+    def _write(buffer, bylines, tagged, own_connection=False):
+        Tagged = Article.tags.through
+        try:
+            Command._write_chunk(buffer, bylines, tagged, Tagged)
+        finally:
+            if own_connection:
+                connection.close()  # this writer thread's connection
+
+    @staticmethod
+    def _write_chunk(buffer, bylines, tagged, Tagged):
         with transaction.atomic(), connection.cursor() as cursor:
+            # Generated test data: no need to wait for each chunk's WAL flush.
+            cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS generated_articles (id bigint, {_STAGING}, "
                 "part_a text, part_b text, part_c text) ON COMMIT DELETE ROWS"
@@ -302,9 +334,17 @@ class Command(BaseCommand):
 
     @staticmethod
     def _create_search_indexes():
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for name, definition in SEARCH_INDEXES:
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {name} ON articles_article {definition}"
-                )
+        # Both at once, one connection each: a GIN build uses one core (PostgreSQL 15 builds
+        # only B-tree indexes in parallel), and the two take locks that do not conflict.
+        def build(name, definition):
+            try:
+                with connection.cursor() as cursor:  # this thread's own connection
+                    cursor.execute("SET maintenance_work_mem = '512MB'")
+                    cursor.execute(
+                        f"CREATE INDEX IF NOT EXISTS {name} ON articles_article {definition}"
+                    )
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(len(SEARCH_INDEXES)) as pool:
+            list(pool.map(lambda index: build(*index), SEARCH_INDEXES))

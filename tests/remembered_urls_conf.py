@@ -1,0 +1,5 @@
+"""A URLconf that mounts the reader site elsewhere (tests/test_remembered_urls.py)."""
+
+from django.urls import include, path
+
+urlpatterns = [path("archive-", include("articles.urls"))]
