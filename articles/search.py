@@ -18,10 +18,13 @@ matches either, and an exact match counts twice, so it ranks above a match on th
 import functools
 import html
 import re
+from datetime import timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, Value
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .arabic import normalize
@@ -183,13 +186,39 @@ def build_query(query_word_list, *, match_all=True):
 MAX_RANKED = 200
 
 
+# Most searches find their MAX_RANKED newest matches among recent articles. The walk above
+# checks every row's stored vector newest first (6,000 rows for a word in 3% of articles);
+# within a recent window the GIN index finds the matches instead, and the walk over older
+# articles runs only when the window holds fewer than MAX_RANKED (PostgreSQL skips a LIMIT 0
+# branch without reading it). The candidates are the same either way: the newest matches.
+# Measured on 200,000 articles (36 a day) over the 30 benchmark words: the candidate query took
+# 29-51 ms for words in 2-3% of articles with the walk alone, 3-4 ms with a 180-day window.
+RECENT_WINDOW = timedelta(days=180)
+
+
+def _newest_matches(queryset, query):
+    """SQL for the pks of the MAX_RANKED newest articles of ``queryset`` matching ``query``.
+
+    One statement (a CTE and a UNION ALL), so the page still costs one query; written as SQL
+    because the ORM cannot make the older branch's LIMIT depend on the recent branch's count.
+    """
+    matches = queryset.filter(search_vector=query).order_by("-published_at", "-id").values("pk")
+    cutoff = timezone.now() - RECENT_WINDOW
+    recent_sql, recent_params = matches.filter(published_at__gte=cutoff)[
+        :MAX_RANKED
+    ].query.sql_with_params()
+    older_sql, older_params = matches.filter(published_at__lt=cutoff).query.sql_with_params()
+    sql = (
+        f"WITH recent AS ({recent_sql}) SELECT * FROM recent UNION ALL "
+        f"({older_sql} LIMIT (%s - (SELECT count(*) FROM recent)))"
+    )
+    return RawSQL(sql, (*recent_params, *older_params, MAX_RANKED))
+
+
 def ranked(queryset, query):
     """``queryset`` filtered by ``query`` and ordered by weighted rank, then newest first."""
-    candidates = (
-        queryset.filter(search_vector=query).order_by("-published_at", "-id").values("pk")
-    )[:MAX_RANKED]
     return (
-        queryset.filter(pk__in=candidates)
+        queryset.filter(pk__in=_newest_matches(queryset, query))
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-published_at", "-id")
     )

@@ -134,3 +134,55 @@ def test_search_ranks_only_the_newest_matches(client, make_article, monkeypatch)
     monkeypatch.setattr(search, "MAX_RANKED", 3)
     headlines = [a.headline for a in client.get("/search/", {"q": "الموازنة"}).context["results"]]
     assert headlines[0] == "الموازنة الموازنة" and len(headlines) == 3
+
+
+def _vocabulary():
+    from articles import generated_text as text
+
+    names = [
+        f"{first} {last.replace('_', ' ')}"
+        for first in text.FIRST_NAMES
+        for last in text.LAST_NAMES
+    ]
+    tags = [
+        f"{word.replace('_', ' ')} {q}".strip()
+        for word in text.TAG_WORDS
+        for q in text.TAG_QUALIFIERS
+    ]
+    lists = [
+        text.SUBJECTS,
+        text.VERBS,
+        text.OBJECTS,
+        text.COMPLEMENTS,
+        text.CONNECTORS,
+        text.KICKERS,
+    ]
+    return [list(phrases) for phrases in [*lists, names, tags]]
+
+
+def test_generated_vector_literal_is_what_to_tsvector_makes(db):
+    """generate_articles writes the vector as a literal: the same as PostgreSQL would build."""
+    import random
+
+    from articles.arabic import normalize
+    from articles.management.commands.generate_articles import _part, _vector
+    from articles.search import with_stems
+
+    rng = random.Random(4)
+    vocabulary = _vocabulary()
+    cases = [[phrases] for phrases in vocabulary]  # every phrase, each list as one part
+    everything = [phrase for phrases in vocabulary for phrase in phrases]
+    for _ in range(20):  # invented articles: three parts of random length
+        cases.append([rng.choices(everything, k=rng.choice([3, 30, 300, 2000])) for _ in "ABC"])
+    cases.append([["عاجل"], ["عاجل"] * 300, ["خبر عاجل"] * 200])  # positions per lexeme capped
+    cases.append([["عاجل"] * 9000, ["تقرير"] * 9000, ["عاجل تقرير"]])  # positions capped
+    with connection.cursor() as cursor:
+        for parts in cases:
+            literal = _vector([(_part(p)[1], w) for p, w in zip(parts, "ABC", strict=False)])
+            texts = [with_stems(normalize(" ".join(p for p in part if p))) for part in parts]
+            built = " || ".join(
+                f"setweight(to_tsvector('simple', %s), '{w}')" for w in "ABC"[: len(texts)]
+            )
+            cursor.execute(f"SELECT %s::tsvector::text, ({built})::text", [literal, *texts])
+            mine, theirs = cursor.fetchone()
+            assert mine == theirs

@@ -225,7 +225,9 @@ def test_pagination_without_count(client, make_article, make_section, django_ass
 
 
 def _no_count(execute, sql, params, many, context):
-    assert "COUNT(" not in sql.upper()
+    # The candidate query counts its own recent matches (at most MAX_RANKED rows, a CTE) to
+    # know how many older ones to add; no statement counts articles in the table.
+    assert "COUNT(" not in sql.upper().replace("SELECT COUNT(*) FROM RECENT", "")
     return execute(sql, params, many, context)
 
 
@@ -428,3 +430,25 @@ def test_second_stem_for_a_lone_prefix_letter(word, expected):
     from articles.search import stems
 
     assert stems(word) == expected
+
+
+@pytest.mark.parametrize("recent", [0, 2, 3, 5])
+def test_ranked_candidates_are_the_newest_matches_across_the_recent_window(
+    make_article, make_section, monkeypatch, recent
+):
+    """Whether the recent window holds all, some or none of them, the newest matches rank."""
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "MAX_RANKED", 3)
+    section = make_section()
+    now = timezone.now()
+    window = search_module.RECENT_WINDOW
+    ages = [datetime.timedelta(hours=hours + 1) for hours in range(recent)]
+    ages += [window + datetime.timedelta(days=days) for days in (1, 2, 3, 400)]
+    made = [
+        make_article(headline="قمة المناخ", section=section, published_at=now - age) for age in ages
+    ]
+    make_article(headline="مباراة الدوري", section=section)  # newest, does not match
+    words = query_words("المناخ")
+    rows = list(search_module.ranked(Article.objects.published(), search_module.build_query(words)))
+    assert sorted(article.pk for article in rows) == sorted(article.pk for article in made[:3])
