@@ -44,7 +44,7 @@ check: install
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(MANAGE) check
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(MANAGE) makemigrations --check --dry-run
 
-test: lint check node
+test: lint check node tools
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-key} $(BIN)/pytest
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browsers here).

@@ -52,16 +52,70 @@ def start_gunicorn(env, bind, **settings):
     )
 
 
-def start_nginx(run, port, app, workers=1):
+def scratch_folder(run, name):
+    """A folder for files rewritten all the time: on a tmpfs when the machine has one."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return shm / f"newsroom-{name}-{hashlib.sha256(str(run).encode()).hexdigest()[:12]}"
+    return run / name
+
+
+def publish_root(run):
+    """Where the app publishes pages for nginx (PAGE_PUBLISH_ROOT), emptied for this run."""
+    folder = scratch_folder(run, "pages")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def start_watcher(env):
+    """``watch_published_pages``: without it nothing is published (pagecache/publish.py)."""
+    return subprocess.Popen(
+        [BIN / "python", "manage.py", "watch_published_pages"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def record_published_headers(root, app):
+    """Take the headers of the app's home page as those nginx adds to published pages.
+
+    The app publishes a page only if its headers are exactly these (headers.json), so a file
+    served by nginx carries what the app would have sent. Returns the add_header lines.
+    """
+    sys.path.insert(0, str(ROOT))
+    from pagecache import publish
+
+    with urllib.request.urlopen(f"http://{app}/", timeout=30) as response:
+        pairs = list(response.getheaders())
+    return header_lines(publish.write_headers(root, pairs))
+
+
+def header_lines(pairs):
+    """nginx's add_header lines for the recorded headers (Content-Type is the location's)."""
+    lines = []
+    for name, value in pairs:
+        if name.lower() == "content-type":
+            if value != "text/html; charset=utf-8":  # what nginx's location sends
+                raise SystemExit(f"unexpected Content-Type of the home page: {value}")
+            continue
+        if '"' in value or "$" in value or "\\" in value:
+            raise SystemExit(f"cannot pass this header through nginx: {name}: {value}")
+        lines.append(f'            add_header {name} "{value}";')
+    return "\n".join(lines)
+
+
+def start_nginx(run, port, app, workers=1, publish_root=None, published_headers=""):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     run.mkdir(parents=True, exist_ok=True)
     config = (ROOT / "deploy" / "nginx.conf.template").read_text()
     # The micro-cache on a tmpfs when the machine has one (its files change every second).
-    shm = Path("/dev/shm")
-    cache = run / "cache"
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        cache = shm / f"newsroom-nginx-cache-{hashlib.sha256(str(run).encode()).hexdigest()[:12]}"
-    values = {"RUN": run, "PORT": port, "APP": app, "WORKERS": workers, "CACHE": cache}
+    cache = scratch_folder(run, "nginx-cache")
+    values = {
+        "RUN": run, "PORT": port, "APP": app, "WORKERS": workers, "CACHE": cache,
+        # Without publishing, a folder with nothing in it: every request goes to the app.
+        "PUBLISH_ROOT": publish_root or run / "no-pages",
+        "PUBLISHED_HEADERS": published_headers,
+    }  # fmt: skip
     for name, value in values.items():
         config = config.replace(f"@{name}@", str(value))
     (run / "nginx.conf").write_text(config)
@@ -99,20 +153,32 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("SERVE_PORT", 8080)))
     parser.add_argument("--app-port", type=int, default=int(os.environ.get("APP_PORT", 8081)))
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".run" / "serve")
+    parser.add_argument(
+        "--no-publish", dest="publish", action="store_false",
+        help="no static publishing: nginx's micro-cache in front of gunicorn only",
+    )  # fmt: skip
     args = parser.parse_args()
     # Also when started in the background, where SIGINT may arrive ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    env = production_env()
+    pages = publish_root(args.run_dir) if args.publish else None
+    env = production_env(**({"PAGE_PUBLISH_ROOT": str(pages)} if pages else {}))
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     app = f"127.0.0.1:{args.app_port}"
     processes = [start_gunicorn(env, app)]
-    processes.append(start_nginx(args.run_dir, args.port, app))
     try:
+        headers = ""
+        if pages:
+            processes.append(start_watcher(env))
+            wait_for(f"http://{app}/robots.txt")
+            headers = record_published_headers(pages, app)
+        processes.append(start_nginx(args.run_dir, args.port, app, 1, pages, headers))
         wait_for(f"http://127.0.0.1:{args.port}/robots.txt")
         print(f"Serving on http://127.0.0.1:{args.port}/ (nginx) -> http://{app}/ (gunicorn).")
-        print("Ctrl-C stops both.")
+        if pages:
+            print(f"Published pages in {pages} (watch_published_pages running).")
+        print("Ctrl-C stops everything.")
         while all(process.poll() is None for process in processes):
             time.sleep(1)
     except KeyboardInterrupt:

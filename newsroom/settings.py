@@ -168,6 +168,10 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", bool(REDIS_URL))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Anonymous cache hits answered at the WSGI layer, before the middleware stack (pagecache/wsgi.py).
 PAGE_CACHE_WSGI = env_bool("PAGE_CACHE_WSGI", True)
+# Static publishing (pagecache/publish.py): a folder where anonymous HTML pages are also written
+# as files for nginx to serve, with exact invalidation; empty (the default) turns it off. Needs
+# `manage.py watch_published_pages` running beside the app (deploy/serve.py starts it).
+PAGE_PUBLISH_ROOT = os.environ.get("PAGE_PUBLISH_ROOT", "")
 # Cache-Control for nginx's micro-cache and a CDN: s-maxage (how long a shared cache may keep a
 # page without asking; the only lag an edit can have) and stale-while-revalidate.
 FRONT_CACHE_SECONDS = int(os.environ.get("FRONT_CACHE_SECONDS", "1"))

@@ -14,8 +14,11 @@ used before, so no old entry becomes reachable again.
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from . import publish
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,12 @@ def _bump():
             cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
     except Exception:
         logger.error("page cache generation could not be bumped", exc_info=True)
+    if settings.PAGE_PUBLISH_ROOT:
+        # Published pages of the old generation stop being served before this request answers.
+        try:
+            publish.sync()
+        except Exception:
+            logger.error("published pages could not be switched", exc_info=True)
 
 
 def bump():

@@ -134,8 +134,22 @@ class PageCacheMiddleware:
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(time.time())
         if key is not None:
-            self._store(key, gen, response, view_name not in settings.RATELIMITS)
+            shortcut = view_name not in settings.RATELIMITS
+            self._store(key, gen, response, shortcut)
+            if shortcut and settings.PAGE_PUBLISH_ROOT and self._publishable(request, response):
+                # Written as a file by the WSGI layer (pagecache.wsgi), which sees the final
+                # headers: pagecache.publish.
+                response.publish_as = (gen, request.get_host(), request.path)
         return self._conditional(request, response)
+
+    @staticmethod
+    def _publishable(request, response):
+        return (
+            request.method == "GET"
+            and not request.META.get("QUERY_STRING")
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+        )
 
     @staticmethod
     def _store(key, gen, response, shortcut):

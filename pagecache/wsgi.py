@@ -34,7 +34,7 @@ from django.middleware.security import SecurityMiddleware
 
 from newsroom.security import NewsroomCSPMiddleware, is_admin_path
 
-from . import generation
+from . import generation, publish
 from .middleware import PageCacheMiddleware, _thaw, page_key
 
 logger = logging.getLogger(__name__)
@@ -67,10 +67,30 @@ class CachedPageApplication:
             logger.warning("page cache shortcut failed; Django handles the request", exc_info=True)
             answer = None
         if answer is None:
-            return self.application(environ, start_response)
+            if not settings.PAGE_PUBLISH_ROOT:
+                return self.application(environ, start_response)
+            return self.render_and_publish(environ, start_response)
         status, headers, body = answer
         start_response(status, headers)
         return [body]
+
+    def render_and_publish(self, environ, start_response):
+        """Django's answer; a page the page cache marked publishable is also written as a file
+        with the headers it goes out with (pagecache.publish)."""
+        sent = []
+
+        def remembered(status, headers, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        result = self.application(environ, remembered)
+        target = getattr(result, "publish_as", None)
+        if target is not None and sent and sent[0].startswith("200 "):
+            try:
+                publish.publish(*target, sent[1], result.content)
+            except Exception:
+                logger.warning("page not published", exc_info=True)
+        return result
 
     def answer(self, environ):
         """(status, headers, body) for a cached page, or None to let Django handle it."""

@@ -1,11 +1,16 @@
 import datetime
 import itertools
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
+from django.core import signals
+from django.core.cache import cache, caches
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, MastheadRole, MastheadTerm, Section, Tag
@@ -207,3 +212,47 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
             **settings.DATABASES["default"],
             "TEST": {"MIRROR": "default"},
         }
+
+
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def real_redis(settings):
+    """The shared Redis under a key prefix of this test; its keys are removed afterwards."""
+    prefix = f"newsroom-wsgi-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_WSGI = True
+    yield caches["default"]
+    client = redis.Redis.from_url(REDIS)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def apps(real_redis):
+    """(the page cache's WSGI layer in front of Django, calls that reached Django, Django
+    alone), all on the real Redis."""
+    from pagecache.wsgi import CachedPageApplication
+
+    # As Django's test client does: requests must not close the test's database connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    django_app = WSGIHandler()
+    reached = []
+
+    def counted(environ, start_response):
+        reached.append(environ["REQUEST_METHOD"])
+        return django_app(environ, start_response)
+
+    yield CachedPageApplication(counted), reached, django_app
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

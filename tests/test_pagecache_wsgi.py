@@ -1,76 +1,11 @@
 """The WSGI-layer shortcut (pagecache/wsgi.py): cached pages answered before Django's
 middleware, on the real Redis, with exactly the headers of the full stack."""
 
-import uuid
-
 import pytest
-import redis
-from django.core import signals
-from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 
 from pagecache.wsgi import CachedPageApplication
-
-REDIS = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def real_redis(settings):
-    """The shared Redis under a key prefix of this test; its keys are removed afterwards."""
-    prefix = f"newsroom-wsgi-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    settings.PAGE_CACHE_ENABLED = True
-    settings.PAGE_CACHE_WSGI = True
-    yield caches["default"]
-    client = redis.Redis.from_url(REDIS)
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-
-
-@pytest.fixture
-def apps(real_redis):
-    """(shortcut in front of Django, calls that reached Django, Django alone)."""
-    # As Django's test client does: requests must not close the test's database connection.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    django_app = WSGIHandler()
-    reached = []
-
-    def counted(environ, start_response):
-        reached.append(environ["REQUEST_METHOD"])
-        return django_app(environ, start_response)
-
-    yield CachedPageApplication(counted), reached, django_app
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-def call(app, rf, path, method="get", **extra):
-    request = getattr(rf, method)(path, **extra)
-    # The environ as a server passes it (WSGIRequest put the decoded path into this one).
-    environ = {**request.environ, "PATH_INFO": request.path_info.encode().decode("iso-8859-1")}
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = status, headers
-
-    result = app(environ, start_response)
-    try:
-        answer["body"] = b"".join(result)
-    finally:
-        if hasattr(result, "close"):
-            result.close()
-    answer["names"] = sorted(name.lower() for name, _ in answer["headers"])
-    answer["header"] = {name.lower(): value for name, value in answer["headers"]}
-    return answer
+from tests.wsgi_helpers import call
 
 
 @pytest.mark.parametrize("secure", [False, True])
