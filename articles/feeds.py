@@ -30,7 +30,7 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).for_page()[:FEED_ITEMS]
+        return self.articles(obj).for_readers().for_page()[:FEED_ITEMS]
 
     def item_title(self, item):
         # Plain text, escaped once by the XML writer: Django's default escapes titles twice,

@@ -223,6 +223,11 @@ class ArticleQuerySet(models.QuerySet):
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
 
+    def for_readers(self):
+        """Without the search document (its text and vector): stored for search only and never
+        shown, several kilobytes per article that every reader page would read and decode."""
+        return self.defer("search_text", "search_vector")
+
     def for_listing(self):
         return self.select_related("section").prefetch_related(_bylines_with_authors())
 
@@ -364,9 +369,9 @@ class Article(models.Model):
                 name="article_expires_idx",
             ),
             GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
-            GinIndex(
-                fields=["search_text"], name="article_search_text_trgm", opclasses=["gin_trgm_ops"]
-            ),
+            # No trigram index on search_text: both searches (reader's and admin's) use the
+            # vector, and keeping one over every article's whole text made each write (and
+            # generate_articles) several times slower for no query (articles/0007).
         ]
         constraints = [
             models.CheckConstraint(

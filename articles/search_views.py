@@ -102,7 +102,7 @@ def _suggestions(sections, words):
             for word in words
         )
     ]
-    latest = list(Article.objects.published().select_related("section")[:SUGGESTIONS])
+    latest = list(Article.objects.published().for_readers().select_related("section")[:SUGGESTIONS])
     return {"tags": tags, "sections": near_sections, "latest": latest}
 
 
@@ -134,7 +134,7 @@ def search(request):
         "results": [],
     }
     if words:
-        articles = Article.objects.published().for_listing()
+        articles = Article.objects.published().for_readers().for_listing()
         if filters.get("section"):
             articles = articles.filter(section__slug=filters["section"])
         if filters.get("date_from"):

@@ -65,7 +65,7 @@ def latest_by_section(*, exclude):
         if section.latest_ids
     ]
     ids = [pk for section in sections for pk in section.latest_ids]
-    articles = Article.objects.select_related("section").in_bulk(ids)
+    articles = Article.objects.for_readers().select_related("section").in_bulk(ids)
     return [(section, [articles[pk] for pk in section.latest_ids]) for section in sections]
 
 
@@ -73,14 +73,14 @@ class LatestView(CheapPaginationMixin, ListView):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_readers().for_listing()
 
 
 class ArticleDetailView(DetailView):
     @staticmethod
     def page_queryset():
         """Articles with everything their page shows; previews use it for any state."""
-        return Article.objects.for_page().prefetch_related("corrections")
+        return Article.objects.for_readers().for_page().prefetch_related("corrections")
 
     def get_queryset(self):
         return self.page_queryset().published()
@@ -222,7 +222,7 @@ class AuthorDetailView(CheapPaginationMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return Article.objects.published().by_author(self.author).for_listing()
+        return Article.objects.published().by_author(self.author).for_readers().for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, author=self.author)
@@ -233,7 +233,7 @@ class SectionDetailView(CheapPaginationMixin, ListView):
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(section=self.section).for_listing()
+        return Article.objects.published().filter(section=self.section).for_readers().for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, section=self.section)
@@ -244,7 +244,7 @@ class TagDetailView(CheapPaginationMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(tags=self.tag).for_listing()
+        return Article.objects.published().filter(tags=self.tag).for_readers().for_listing()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, tag=self.tag)
@@ -276,6 +276,7 @@ class DateArchiveView(CheapPaginationMixin, ListView):
                 published_at__gte=_local_midnight(self.first_day),
                 published_at__lt=_local_midnight(after_last),
             )
+            .for_readers()
             .for_listing()
         )
 

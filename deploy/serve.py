@@ -113,6 +113,7 @@ def start_nginx(run, port, app, workers=1, publish_root=None, published_headers=
     values = {
         "RUN": run, "PORT": port, "APP": app, "WORKERS": workers, "CACHE": cache,
         # Without publishing, a folder with nothing in it: every request goes to the app.
+        "PUBLISHING": "1" if publish_root else "",
         "PUBLISH_ROOT": publish_root or run / "no-pages",
         "PUBLISHED_HEADERS": published_headers,
     }  # fmt: skip

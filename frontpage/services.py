@@ -79,10 +79,11 @@ def front_page_stories(count):
     """
     curated = list(
         Article.objects.published()
+        .for_readers()
         .filter(front_page_slots__isnull=False)
         .select_related("section")
         .order_by("front_page_slots__position", "front_page_slots__id")[:count]
     )
     chosen = {article.pk for article in curated}
-    latest = Article.objects.published().select_related("section")[:count]
+    latest = Article.objects.published().for_readers().select_related("section")[:count]
     return (curated + [article for article in latest if article.pk not in chosen])[:count]

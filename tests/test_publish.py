@@ -3,6 +3,7 @@ every edit and at scheduled changes, served by a real nginx with the app's own h
 
 import datetime
 import http.server
+import itertools
 import os
 import shutil
 import socket
@@ -210,12 +211,16 @@ def fetch(url, **headers):
 
 
 class EchoApp(http.server.BaseHTTPRequestHandler):
-    """Stands for gunicorn: answers with the URI it was asked for."""
+    """Stands for gunicorn: answers with the URI it was asked for and how many requests it
+    has had, cacheable by nginx for a minute."""
+
+    answered = itertools.count(1)
 
     def do_GET(self):
-        body = f"app:{self.path}".encode()
+        body = f"app:{self.path}:{next(self.answered)}".encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "public, max-age=0, s-maxage=60")
         self.end_headers()
         self.wfile.write(body)
 
@@ -255,14 +260,24 @@ def test_nginx_serves_published_files_with_the_recorded_headers(
         assert status == 200 and served == body
         assert headers["Content-Type"] == "text/html; charset=utf-8"
         assert publish.header_set(headers.items()) == publish.expected_headers()
-        # Anything else reaches the app with the URI the client sent.
-        assert fetch(base + url + "?from=x", Host="testserver")[2] == f"app:{url}?from=x".encode()
-        assert (
-            fetch(base + url, Host="testserver", Cookie="sessionid=x")[2] == f"app:{url}".encode()
-        )
-        assert fetch(base + url, Host="other.example")[2] == f"app:{url}".encode()
-        generation.bump()  # an edit: the file is no longer served
-        assert fetch(base + url, Host="testserver")[2] == f"app:{url}".encode()
+
+        def from_app(path, **headers):
+            """(URI the app saw, its request number) of an answer from the app."""
+            answer = fetch(base + path, **headers)[2].decode()
+            assert answer.startswith("app:"), answer[:80]
+            seen, number = answer[4:].rsplit(":", 1)
+            return seen, int(number)
+
+        # Anything else reaches the app with the URI the client sent, through the micro-cache
+        # (a query string) or not at all from a cache (a session cookie).
+        first = from_app(url + "?from=x", Host="testserver")
+        assert first[0] == f"{url}?from=x" and from_app(url + "?from=x", Host="testserver") == first
+        staff = [from_app(url, Host="testserver", Cookie="sessionid=x") for _ in range(2)]
+        assert staff[0][0] == url and staff[0][1] != staff[1][1]
+        generation.bump()  # an edit: the file is no longer served, nor any cached copy
+        again = [from_app(url, Host="testserver") for _ in range(2)]
+        assert again[0][0] == url and again[0][1] != again[1][1]
+        assert from_app(url, Host="other.example")[0] == url
     finally:
         serve.stop([process])
         upstream.shutdown()

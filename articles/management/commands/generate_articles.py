@@ -4,9 +4,9 @@ Each chunk of articles is written with one COPY straight into the article table,
 search vector arriving as a tsvector literal made here (``_vector``), so every row is written
 once with its search document and PostgreSQL does not tokenise it again (a temporary table and
 an ``INSERT … SELECT`` building the vector with ``to_tsvector`` were slower); bylines and tags
-follow by COPY. For large runs the search vector's GIN
-index is dropped first and built once at the end (far cheaper than updating it row by row) and
-the trigram index is filled through its pending list; the time is included in the rate printed.
+follow by COPY. For large runs the search vector's GIN index is dropped first and built once at
+the end (far cheaper than updating it row by row), and chunks are written on two connections
+while the next is made; the time of all of it, and of the final ANALYZE, is in the rate printed.
 
 The stored search document is the one ``articles.search.document()`` makes: the prose is
 assembled from a few hundred phrases, so each phrase is normalised and stemmed once
@@ -43,16 +43,9 @@ CHUNK = 2000
 YEARS = 15
 DEFER_INDEXES_FROM = 20_000
 WRITERS = 2  # connections writing chunks at once in large runs
-# (name, definition) of the search indexes, as in Article.Meta.indexes.
-SEARCH_INDEXES = [
-    ("article_search_vector_idx", "USING gin (search_vector)"),
-    ("article_search_text_trgm", "USING gin (search_text gin_trgm_ops)"),
-]
-# Dropped for large runs and built at the end. The trigram index is kept and filled as rows
-# arrive (through its pending list, cleaned at the end): building it afresh took 14.7 s of one
-# core for 50,000 articles, filling it spreads that work over the writers while the next chunks
-# are made (measured: 25.8 s for the whole run against 30.7 s when it was built at the end).
-DEFERRED_INDEXES = SEARCH_INDEXES[:1]
+# The search vector's GIN index (as in Article.Meta.indexes): dropped for large runs and built
+# once at the end, far cheaper than updating it row by row.
+SEARCH_INDEX = ("article_search_vector_idx", "USING gin (search_vector)")
 
 _COLUMNS = [
     "id", "headline", "kicker", "slug", "agency_credit", "summary", "body", "section_id",
@@ -174,7 +167,7 @@ class Command(BaseCommand):
             self._drop_search_indexes()
         created = 0
         # Large runs write chunks on WRITERS connections at once (PostgreSQL builds the search
-        # rows and the trigram index, the slowest part, on every core) while this thread makes
+        # rows, their TOAST and B-tree entries, on the other core) while this thread makes
         # the next ones; small runs (and the tests, inside their transaction) write on this one.
         writers = ThreadPoolExecutor(WRITERS) if defer else None
         pending = []
@@ -198,7 +191,7 @@ class Command(BaseCommand):
                 writers.shutdown(wait=True)
             if defer:
                 written = time.monotonic() - started
-                self.stdout.write(f"Rows written in {written:.1f} s; building the search indexes …")
+                self.stdout.write(f"Rows written in {written:.1f} s; building the search index …")
                 self._create_search_indexes()
         self._analyze()
         from pagecache import generation
@@ -361,9 +354,8 @@ class Command(BaseCommand):
             cursor.execute("SET LOCAL synchronous_commit = off")
             # lz4 compresses the long texts several times faster than the default pglz
             # (measured: a chunk's COPY into a staging table and INSERT 0.76 s -> 0.49 s);
-            # reading either is transparent. Rows for the trigram index wait in its pending list.
+            # reading either is transparent.
             cursor.execute("SET LOCAL default_toast_compression = lz4")
-            cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             cursor.cursor.copy_expert(_COPY, buffer)
             # Bylines and tags by COPY too: building ORM objects for them held the GIL.
             cursor.cursor.copy_expert(
@@ -390,39 +382,11 @@ class Command(BaseCommand):
     @staticmethod
     def _drop_search_indexes():
         with connection.cursor() as cursor:
-            for name, _ in DEFERRED_INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+            cursor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX[0]}")
 
     @staticmethod
     def _create_search_indexes():
-        # The vector index is built while the trigram index's pending list is merged, one
-        # connection each: a GIN build uses one core (PostgreSQL 15 builds only B-tree indexes
-        # in parallel), and the two take locks that do not conflict.
-        def build(name, definition):
-            try:
-                with connection.cursor() as cursor:  # this thread's own connection
-                    cursor.execute("SET maintenance_work_mem = '512MB'")
-                    cursor.execute(
-                        f"CREATE INDEX IF NOT EXISTS {name} ON articles_article {definition}"
-                    )
-            finally:
-                connection.close()
-
-        def fill_trigram_index():
-            name, definition = SEARCH_INDEXES[1]
-            try:
-                with connection.cursor() as cursor:  # (an older run may have dropped it)
-                    cursor.execute(
-                        f"CREATE INDEX IF NOT EXISTS {name} ON articles_article {definition}"
-                    )
-                    cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
-            finally:
-                connection.close()
-
-        with ThreadPoolExecutor(2) as pool:
-            jobs = [
-                pool.submit(fill_trigram_index),
-                *(pool.submit(build, *index) for index in DEFERRED_INDEXES),
-            ]
-            for job in jobs:
-                job.result()
+        name, definition = SEARCH_INDEX
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles_article {definition}")
