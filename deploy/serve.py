@@ -85,8 +85,12 @@ def record_published_headers(root, app):
     sys.path.insert(0, str(ROOT))
     from pagecache import publish
 
-    with urllib.request.urlopen(f"http://{app}/", timeout=30) as response:
-        pairs = list(response.getheaders())
+    try:
+        with urllib.request.urlopen(f"http://{app}/", timeout=30) as response:
+            pairs = list(response.getheaders())
+    except OSError as error:  # HTTPError and URLError included
+        message = f"cannot read the home page's headers from http://{app}/: {error}"
+        raise SystemExit(message) from None
     return header_lines(publish.write_headers(root, pairs))
 
 
