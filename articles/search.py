@@ -234,10 +234,17 @@ class Highlighter:
     def __init__(self, query_word_list):
         self.words = set(query_word_list)
         self.stems = set().union(*(stems(w) for w in query_word_list))
+        # Written word -> whether it matches: a results page has thousands of words but far
+        # fewer distinct ones, and folding each was half the time of a search page.
+        self._decided = {}
 
     def matches(self, written_word):
-        word = normalize(written_word)
-        return word in self.words or not stems(word).isdisjoint(self.stems)
+        decided = self._decided.get(written_word)
+        if decided is None:
+            word = normalize(written_word)
+            decided = word in self.words or not stems(word).isdisjoint(self.stems)
+            self._decided[written_word] = decided
+        return decided
 
     def _pieces(self, text):
         """``[(text, is_word_match), ...]`` covering ``text`` exactly."""
@@ -263,22 +270,38 @@ class Highlighter:
         return mark_safe(self._render(self._pieces(text or "")))
 
     def snippet(self, text, *, before=12, length=40):
-        """About ``length`` words of ``text`` around the first match, escaped and marked."""
-        pieces = self._pieces(text or "")
-        word_positions = [i for i, (piece, _) in enumerate(pieces) if _WRITTEN_WORD.match(piece)]
-        hits = [i for i in word_positions if pieces[i][1]]
-        first = word_positions.index(hits[0]) if hits else 0
-        start_word = max(0, first - before)
-        end_word = min(len(word_positions), start_word + length)
-        if not word_positions:
+        """About ``length`` words of ``text`` around the first match, escaped and marked.
+
+        Reads the words only as far as the passage needs (one more, to know whether the text
+        goes on): a body is read to its end only when nothing in it matches.
+        """
+        text = text or ""
+        found = []  # (start, end, is_match) of each word read
+        first = None
+        for word in _WRITTEN_WORD.finditer(text):
+            hit = self.matches(word.group())
+            found.append((word.start(), word.end(), hit))
+            if first is None and hit:
+                first = len(found) - 1
+            if first is not None and len(found) > max(0, first - before) + length:
+                break
+        if not found:
             return mark_safe("")
+        start_word = max(0, (first or 0) - before)
+        more = len(found) > start_word + length  # words after the passage
+        end_word = start_word + length if more else len(found)
         # Whole text at either end keeps its punctuation; a cut is made at a word.
-        start = word_positions[start_word] if start_word > 0 else 0
-        end = word_positions[end_word - 1] + 1 if end_word < len(word_positions) else len(pieces)
-        rendered = self._render(pieces[start:end])
+        pieces, position = [], found[start_word][0] if start_word > 0 else 0
+        for word_start, word_end, hit in found[start_word:end_word]:
+            if word_start > position:
+                pieces.append((text[position:word_start], False))
+            pieces.append((text[word_start:word_end], hit))
+            position = word_end
+        if not more and position < len(text):
+            pieces.append((text[position:], False))
         prefix = "… " if start_word > 0 else ""
-        suffix = " …" if end_word < len(word_positions) else ""
-        return mark_safe(f"{prefix}{rendered}{suffix}")
+        suffix = " …" if more else ""
+        return mark_safe(f"{prefix}{self._render(pieces)}{suffix}")
 
     def article_snippet(self, article):
         """The best passage of the article: summary if it matches, otherwise the body."""
