@@ -168,6 +168,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     pages = publish_root(args.run_dir) if args.publish else None
     env = production_env(**({"PAGE_PUBLISH_ROOT": str(pages)} if pages else {}))
+    manage(env, "ensure_database")  # a fresh machine: `make serve` before `make run`
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     app = f"127.0.0.1:{args.app_port}"
