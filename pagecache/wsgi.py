@@ -17,7 +17,9 @@ WSGI application in front of Django's handler answers the common case itself:
   them (once per kind of request, then remembered: building the policy costs more than the
   rest of a hit), so a hit carries exactly the headers a response from the full stack carries
   (tested);
-- anything else, a miss, or any error: Django handles the request as usual.
+- anything else, a miss, or any error: Django handles the request as usual; with
+  ``PAGE_PUBLISH_ROOT`` set, a page the middleware marked publishable is then also written as a
+  file with the headers it goes out with (``pagecache.publish``).
 
 Written here because no maintained package serves Django's cache entries at the WSGI layer.
 """
