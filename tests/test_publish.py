@@ -145,7 +145,7 @@ def test_what_is_never_published(apps, pages, rf, settings, make_article, client
 def test_the_watcher_bumps_at_a_scheduled_time(apps, pages, rf, make_article):
     shortcut, _, _ = apps
     record_headers(pages, shortcut, rf)
-    soon = timezone.now() + datetime.timedelta(seconds=1.5)
+    soon = timezone.now() + datetime.timedelta(seconds=3)
     make_article(headline="خبر مجدول", published_at=soon)
     watcher = Watcher(pages, lifetime=3600)
     watcher.step()
