@@ -53,8 +53,19 @@ def dialog_field(page, tab, field):
 
 def insert_link(page, text, url):
     toolbar(page, "link")
-    dialog_field(page, "info", "linkDisplayText").fill(text)
+    # The address first: the dialog may copy it into an empty display text as it is typed.
     dialog_field(page, "info", "url").fill(url)
+    dialog_field(page, "info", "linkDisplayText").fill(text)
+    # Both values must be in the dialog (not only typed before it had set its fields up) when
+    # OK is pressed; on a loaded machine the link once came out with its address as its text.
+    page.wait_for_function(
+        """([text, url]) => {
+            const dialog = CKEDITOR.dialog.getCurrent();
+            return dialog && dialog.getValueOf('info', 'linkDisplayText') === text
+                && dialog.getValueOf('info', 'url') === url.replace(/^https:\\/\\//, '');
+        }""",
+        arg=[text, url],
+    )
     page.click(".cke_dialog_ui_button_ok:visible")
     page.wait_for_function("() => !CKEDITOR.dialog.getCurrent()")
 
