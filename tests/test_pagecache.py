@@ -1,12 +1,9 @@
 """The page cache: anonymous pages from the cache, exact invalidation, validators, staff."""
 
 import datetime
-import uuid
 
 import pytest
-import redis
 import time_machine
-from django.core.cache import caches
 from django.utils import timezone
 
 from articles.models import Article, Byline, Correction, MastheadTerm
@@ -285,24 +282,6 @@ def test_unknown_pages_are_not_cached_as_pages_of_others(client, page_cache, mak
     assert client.get("/news/999999/x/").status_code == 404
     assert client.get(article.get_absolute_url()).status_code == 200
     assert client.get("/latest/?page=2").status_code == 404
-
-
-@pytest.fixture
-def real_redis(settings):
-    """The shared Redis under a key prefix of this run; its keys are removed afterwards."""
-    prefix = f"newsroom-pagecache-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "pagecache.redis.NewsroomRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield caches["default"]
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
 
 
 def test_invalidation_on_the_real_redis(
