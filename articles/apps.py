@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 
 
 class ArticlesConfig(AppConfig):
@@ -9,10 +8,3 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import search_signals  # noqa: F401 - connects the receivers
-
-
-class NewsroomAdminConfig(admin_apps.AdminConfig):
-    """Django's admin app on the newspaper's own site; listed in INSTALLED_APPS by its path."""
-
-    default = False
-    default_site = "articles.admin_site.NewsroomAdminSite"

@@ -34,7 +34,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "articles.apps.NewsroomAdminConfig",
+    "core.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "ckeditor_uploader",
+    "core",
     "articles",
     "frontpage",
     "reversion",
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "api",
     "pagecache",
+    "operations",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -66,20 +69,20 @@ MIDDLEWARE = [
     # CORS for the API only (CORS_URLS_REGEX); before anything that can answer a request.
     "corsheaders.middleware.CorsMiddleware",
     # Content-Security-Policy on every response, cached ones included (no nonces: see below).
-    "newsroom.security.NewsroomCSPMiddleware",
+    "core.security.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early: rate limits run before any page cache, session or database work.
-    "newsroom.ratelimit.RateLimitMiddleware",
+    "core.ratelimit.RateLimitMiddleware",
     # Before sessions: a cached page for an anonymous reader costs no session or database work.
     "pagecache.middleware.PageCacheMiddleware",
     # Reader pages that were not in the cache read from a replica (DATABASE_REPLICA_URLS).
-    "newsroom.db_router.ReplicaRoutingMiddleware",
+    "core.db_router.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Optional two-factor login (newsroom/otp.py): marks sessions verified by a TOTP code.
+    # Optional two-factor login (core/otp.py): marks sessions verified by a TOTP code.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -89,7 +92,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out user or address is refused before the password is even checked.
-    "newsroom.security.AxesBackend",
+    "core.security.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -126,7 +129,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
 )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Newsroom runs on PostgreSQL only: DATABASE_URL must be postgres://")
-# Read replicas (newsroom/db_router.py): reader pages read from one of these, the rest from
+# Read replicas (core/db_router.py): reader pages read from one of these, the rest from
 # DATABASE_URL. Tests run them as mirrors of the primary.
 DATABASE_REPLICAS = []
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
@@ -139,7 +142,7 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_REPLICAS.append(f"replica{number}")
-DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,9 +150,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend reusing its client objects (pagecache/redis.py), answering
-            # like an empty cache while Redis is down (newsroom/cache.py).
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            # Django's Redis backend reusing its client objects (core/redis.py), answering
+            # like an empty cache while Redis is down (core/cache.py).
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is down: callers fall back to the database.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -160,6 +163,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public reader pages (URL names): the same answer for every anonymous reader, so the page
+# cache may store them and, without a session cookie, they may read from a replica
+# (core/reader_pages.py).
+READER_PAGES = frozenset(
+    f"articles:{name}"
+    for name in (
+        "home latest detail detail-short author-detail section-detail tag-detail search feed "
+        "feed-atom section-feed section-feed-atom tag-feed tag-feed-atom author-feed "
+        "author-feed-atom sitemap sitemap-news sitemap-section robots archive-year "
+        "archive-month archive-day"
+    ).split()
+)
 # Whole-page cache for anonymous readers (pagecache/): exact invalidation needs a cache shared by
 # every process, so it is on by default only with Redis; PAGE_CACHE=1 forces it on with the
 # per-process memory cache (one process only: runserver, tests).
@@ -296,14 +311,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 # No "AXES: BEGIN ..." banner on every manage.py command; lockouts are still logged.
 AXES_VERBOSE = False
 # Issuer shown in staff members' authenticator apps next to their TOTP entry.
 OTP_TOTP_ISSUER = NEWSPAPER_NAME
 
-# Rate limits per client address (newsroom/ratelimit.py): requests per window of seconds.
+# Rate limits per client address (core/ratelimit.py): requests per window of seconds.
 # The counters live in the cache; when the cache is down every request is let through.
 RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "30/60")
 RATELIMIT_PREVIEW = os.environ.get("RATELIMIT_PREVIEW", "20/60")

@@ -12,8 +12,8 @@ urlpatterns = [
     path("", include("workflow.urls")),
     path("", include("articles.urls")),
 ]
-# A database outage answers a short Arabic 503 instead of the 500 page (newsroom/faults.py).
-handler500 = "newsroom.faults.server_error"
+# A database outage answers a short Arabic 503 instead of the 500 page (core/faults.py).
+handler500 = "core.faults.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -13,6 +13,7 @@ used before, so no old entry becomes reachable again.
 
 import logging
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,9 +50,23 @@ def _bump():
     if settings.PAGE_PUBLISH_ROOT:
         # Published pages of the old generation stop being served before this request answers.
         try:
-            publish.sync()
+            sync_published()
         except Exception:
             logger.error("published pages could not be switched", exc_info=True)
+
+
+def sync_published(base=None):
+    """Point the published pages' ``current`` at the folder of the generation now in the cache;
+    returns the folder's name (``pagecache.publish``).
+
+    The generation is read under the lock, so that of several processes bumping at once the
+    last to take the lock (which reads the newest generation) decides.
+    """
+    base = Path(base) if base else publish.root()
+    if base is None:
+        return None
+    with publish.locked(base):
+        return publish.point_current(base, current())
 
 
 def bump():

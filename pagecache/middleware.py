@@ -4,9 +4,9 @@ Django's own per-site cache middleware is not used: it cannot key pages on a gen
 edits bump, cannot bound an entry's life by the next scheduled publication, and would cache
 for staff too. This one:
 
-- serves only GET/HEAD of the reader pages named in ``CACHEABLE_VIEWS``, and only to requests
-  without a session cookie (readers never log in; staff always get a fresh page, marked
-  ``private, no-store``, and never fill the cache);
+- serves only GET/HEAD of the reader pages named in ``settings.READER_PAGES``
+  (``core.reader_pages``), and only to requests without a session cookie (readers never log
+  in; staff always get a fresh page, marked ``private, no-store``, and never fill the cache);
 - keys each page on the host, the full path with its query string and the content
   generation (``pagecache.generation``), and keeps it at most ``PAGE_CACHE_SECONDS`` and never
   past the next scheduled change (``pagecache.schedule``);
@@ -24,38 +24,16 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+
+from core.reader_pages import reader_view_name
 
 from . import generation, schedule
 
 logger = logging.getLogger(__name__)
 
-# Reader pages (URL names) whose answer is the same for every anonymous reader.
-CACHEABLE_VIEWS = frozenset(
-    f"articles:{name}"
-    for name in (
-        "home latest detail detail-short author-detail section-detail tag-detail search feed "
-        "feed-atom section-feed section-feed-atom tag-feed tag-feed-atom author-feed "
-        "author-feed-atom sitemap sitemap-news sitemap-section robots archive-year "
-        "archive-month archive-day"
-    ).split()
-)
 CACHEABLE_STATUSES = frozenset({200, 301, 404})
-
-
-def reader_view_name(request):
-    """The URL name of a cacheable reader page, or None for any other request."""
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    return match.view_name if match.view_name in CACHEABLE_VIEWS else None
-
-
-def is_reader_page(request):
-    return reader_view_name(request) is not None
 
 
 def page_key(request):

@@ -15,9 +15,10 @@ Exact invalidation, as for the page cache (``pagecache.generation``):
 - A page rendered under generation G goes into ``g<G>`` and nowhere else, so a page rendered
   before an edit can never appear in the folder of the generation after it.
 - Every bump of the generation points ``current`` at the new (empty) folder before the editing
-  request answers (``sync``): the very next reader request misses and reaches the app. The
-  symlink is replaced atomically (rename), under a file lock, to the generation read from Redis
-  under that lock, so concurrent bumps always leave it at the newest.
+  request answers (``pagecache.generation.sync_published``): the very next reader request
+  misses and reaches the app. The symlink is replaced atomically (rename), under a file lock,
+  to the generation read from Redis under that lock, so concurrent bumps always leave it at
+  the newest.
 - What changes with no edit (a scheduled publication or expiry, a banner's start or end, the
   "most read" block) is handled by the watcher (``manage.py watch_published_pages``), which
   bumps the generation at each scheduled instant and after ``PAGE_CACHE_SECONDS`` without one,
@@ -35,6 +36,7 @@ Written here because no maintained Django package publishes pages to files with 
 tied to a content generation.
 """
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -194,35 +196,32 @@ def _atomic_write(target, data):
         raise
 
 
-def sync(base=None):
-    """Point ``current`` at the folder of the generation now in the cache; returns it.
-
-    Under a lock on ``.lock``, so that of several processes bumping at once the last to take the
-    lock (which reads the newest generation) decides. Without a generation (cache down) the
-    link goes to an empty folder: nothing is served from files until the cache is back.
-    """
-    from . import generation
-
-    base = Path(base) if base else root()
-    if base is None:
-        return None
+@contextlib.contextmanager
+def locked(base):
+    """Hold the lock on ``.lock`` that orders the switches of ``current`` between processes."""
     base.mkdir(parents=True, exist_ok=True)
     with open(base / LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        gen = generation.current()
-        name = folder(gen if gen is not None else "none")
-        (base / name).mkdir(exist_ok=True)
-        link = base / CURRENT
-        try:
-            if os.readlink(link) == name:
-                return name
-        except OSError:
-            pass
-        temporary = base / f".{CURRENT}-{os.getpid()}"
-        temporary.unlink(missing_ok=True)
-        os.symlink(name, temporary)
-        os.replace(temporary, link)
-        return name
+        yield
+
+
+def point_current(base, gen):
+    """Point ``current`` at the folder of generation ``gen`` (an empty one for None, the cache
+    being down: nothing is served from files until it is back); returns the folder's name.
+    Call it under ``locked(base)``."""
+    name = folder(gen if gen is not None else "none")
+    (base / name).mkdir(exist_ok=True)
+    link = base / CURRENT
+    try:
+        if os.readlink(link) == name:
+            return name
+    except OSError:
+        pass
+    temporary = base / f".{CURRENT}-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    os.symlink(name, temporary)
+    os.replace(temporary, link)
+    return name
 
 
 def remove_old_folders(base, keep_seconds=5):

@@ -34,7 +34,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
 
-from newsroom.security import NewsroomCSPMiddleware, is_admin_path
+from core.security import NewsroomCSPMiddleware, is_admin_path
 
 from . import generation, publish
 from .middleware import PageCacheMiddleware, _thaw, page_key

@@ -223,7 +223,7 @@ def real_redis(settings):
     prefix = f"newsroom-wsgi-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": prefix,
         }

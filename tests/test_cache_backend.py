@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from newsroom.cache import FailSoftRedisCache
+from core.cache import FailSoftRedisCache
 
 
 @pytest.fixture

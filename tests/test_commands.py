@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles import demo_content
 from articles.models import Article, Author, MastheadTerm, Section, Tag
+from operations import demo_content
 
 ROOT = Path(__file__).resolve().parents[1]
 

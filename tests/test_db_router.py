@@ -5,7 +5,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section
-from newsroom.db_router import ReplicaRouter, reader_request
+from core.db_router import ReplicaRouter, reader_request
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica1"])
 

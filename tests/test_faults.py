@@ -42,14 +42,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def private_redis(settings):
-    from newsroom import cache as newsroom_cache
+    from core import cache as newsroom_cache
 
     newsroom_cache._outage["down"] = False  # another test may have left an outage open
     redis = PrivateRedis()
     redis.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": redis.url,
             "KEY_PREFIX": "fault-test",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -300,7 +300,7 @@ def test_invalidation_on_the_real_redis(
 def test_pages_are_served_when_redis_is_down(client, page_cache, settings, make_article):
     settings.CACHES = {
         "default": {
-            "BACKEND": "pagecache.redis.NewsroomRedisCache",
+            "BACKEND": "core.redis.NewsroomRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

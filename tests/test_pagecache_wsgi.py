@@ -126,7 +126,7 @@ def test_with_redis_down_django_serves_the_page(apps, rf, settings, make_article
     shortcut, reached, _ = apps
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -37,7 +37,7 @@ def pages(settings, real_redis):
     root.chmod(0o755)
     settings.PAGE_PUBLISH_ROOT = str(root)
     publish.touch_heartbeat(root)
-    publish.sync(root)
+    generation.sync_published(root)
     yield root
     shutil.rmtree(root, ignore_errors=True)
 

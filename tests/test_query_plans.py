@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.management.commands.check_query_plans import Command
 from articles.models import Article
+from benchmarks.management.commands.check_query_plans import Command
 
 
 def test_every_public_query_has_an_index_to_use(

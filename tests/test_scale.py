@@ -137,7 +137,7 @@ def test_search_ranks_only_the_newest_matches(client, make_article, monkeypatch)
 
 
 def _vocabulary():
-    from articles import generated_text as text
+    from benchmarks import generated_text as text
 
     names = [
         f"{first} {last.replace('_', ' ')}"
@@ -165,8 +165,8 @@ def test_generated_vector_literal_is_what_to_tsvector_makes(db):
     import random
 
     from articles.arabic import normalize
-    from articles.management.commands.generate_articles import _part, _vector
     from articles.search import with_stems
+    from benchmarks.management.commands.generate_articles import _part, _vector
 
     rng = random.Random(4)
     vocabulary = _vocabulary()

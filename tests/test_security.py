@@ -12,8 +12,8 @@ from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.template import loader
 
-from newsroom import ratelimit
-from newsroom.security import client_ip
+from core import ratelimit
+from core.security import client_ip
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -206,7 +206,7 @@ def test_rate_limits_let_requests_through_when_the_cache_is_down(client, db, set
     # A real Redis client against a port where nothing listens: every cache call fails.
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

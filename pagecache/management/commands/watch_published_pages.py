@@ -55,7 +55,7 @@ class Watcher:
             self.bumps += 1
             self.seen = None
         else:
-            publish.sync(self.base)
+            generation.sync_published(self.base)
         self.removed += publish.remove_old_folders(self.base)
 
 

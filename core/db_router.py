@@ -2,10 +2,10 @@
 
 ``DATABASE_REPLICA_URLS`` (comma-separated) adds the aliases ``replica1``, ``replica2``, …
 (settings.py). ``ReplicaRoutingMiddleware`` marks a request as a reader request when it is a
-GET/HEAD of a public reader page (``pagecache.middleware.CACHEABLE_VIEWS``) without a session
-cookie; only then may ``ReplicaRouter`` send reads to a replica, picked at random. The admin,
-staff (who must see what they just saved), POSTs such as the read beacon, management commands
-and anything else read from the primary, and so does every read after a write in the same
+GET/HEAD of a public reader page (``settings.READER_PAGES``, ``core.reader_pages``) without a
+session cookie; only then may ``ReplicaRouter`` send reads to a replica, picked at random. The
+admin, staff (who must see what they just saved), POSTs such as the read beacon, management
+commands and anything else read from the primary, and so does every read after a write in the same
 request (the replica may not have the write yet). Migrations run on the primary only.
 """
 
@@ -14,7 +14,7 @@ import random
 
 from django.conf import settings
 
-from pagecache.middleware import is_reader_page
+from .reader_pages import is_reader_page
 
 _reader_request = contextvars.ContextVar("newsroom_reader_request", default=None)
 

@@ -12,7 +12,7 @@ import threading
 
 from django.core.cache.backends.redis import RedisCache
 
-from pagecache.redis import NewsroomRedisCache
+from .redis import NewsroomRedisCache
 
 logger = logging.getLogger("newsroom.cache")
 

@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 
-from newsroom.otp import StaffLoginForm
+from .otp import StaffLoginForm
 
 
 class NewsroomAdminSite(admin.AdminSite):
     """The admin, titled with the newspaper's name (read per request, not at import)."""
 
     index_title = "غرفة الأخبار"
-    # Password, plus a TOTP code for staff who set one up (newsroom/otp.py).
+    # Password, plus a TOTP code for staff who set one up (core/otp.py).
     login_form = StaffLoginForm
 
     @property

@@ -25,7 +25,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from articles import generated_text as text
 from articles.arabic import normalize
 from articles.models import (
     Article,
@@ -38,6 +37,8 @@ from articles.models import (
     arabic_slug,
 )
 from articles.search import stems, words
+from benchmarks import generated_text as text
+from pagecache import generation
 
 CHUNK = 2000
 YEARS = 15
@@ -194,8 +195,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"Rows written in {written:.1f} s; building the search index …")
                 self._create_search_indexes()
         self._analyze()
-        from pagecache import generation
-
         generation.bump()
         elapsed = time.monotonic() - started
         self.stdout.write(

@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo_content
 from articles.arabic import normalize
 from articles.models import Article, Author, Byline, MastheadTerm, Section, Tag
 from articles.services import masthead_role_get_or_create, paragraphs_html
+from operations import demo_content
 
 
 class Command(BaseCommand):
