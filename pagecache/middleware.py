@@ -36,12 +36,12 @@ logger = logging.getLogger(__name__)
 CACHEABLE_VIEWS = frozenset(
     f"articles:{name}"
     for name in (
-        "home latest detail detail-short author-detail section-detail tag-detail search feed "
+        "latest detail detail-short author-detail section-detail tag-detail search feed "
         "feed-atom section-feed section-feed-atom tag-feed tag-feed-atom author-feed "
         "author-feed-atom sitemap sitemap-news sitemap-section robots archive-year "
         "archive-month archive-day"
     ).split()
-)
+) | {"frontpage:home"}
 CACHEABLE_STATUSES = frozenset({200, 301, 404})
 
 
