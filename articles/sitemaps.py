@@ -3,6 +3,7 @@ the last 48 hours, and robots.txt. Only what readers can see now is listed: draf
 and expired articles never appear, nor sections, tags and authors without a visible article."""
 
 import datetime
+import functools
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, OuterRef, Subquery
@@ -89,9 +90,11 @@ class NewsSitemap(ArticleSitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
-    "sections": ListingSitemap(SECTION),
-    "tags": ListingSitemap(TAG),
-    "authors": ListingSitemap(AUTHOR),
+    # Made anew for each request, as the classes are: Django keeps the last page's lastmod on
+    # the sitemap object, which a shared instance would carry over to the next request.
+    "sections": functools.partial(ListingSitemap, SECTION),
+    "tags": functools.partial(ListingSitemap, TAG),
+    "authors": functools.partial(ListingSitemap, AUTHOR),
     "news": NewsSitemap,
 }
 
