@@ -1,20 +1,12 @@
 """Query parameters of the API, checked by DRF serializers: a bad value is a 400 naming the
 parameter, never a 500. The same classes describe the parameters in the OpenAPI schema."""
 
-import datetime
-
-from django.utils import timezone
 from rest_framework import serializers
 
 from articles.search import clean_query, query_words
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
-
-# Dates outside these are not refused, they just leave that end of the range open: nothing
-# was published before the first, and a day after the last cannot be turned into an instant.
-_OPEN_BEFORE = datetime.date(1900, 1, 1)
-_OPEN_AFTER = datetime.date(9000, 1, 1)
 
 _LIMIT_MESSAGES = {
     "min_value": "أقل عدد في الصفحة 1.",
@@ -35,10 +27,6 @@ def _slug(help_text, max_length):
         help_text=help_text,
         error_messages=_SLUG_MESSAGES,
     )
-
-
-def local_midnight(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class CursorParams(serializers.Serializer):
@@ -87,13 +75,6 @@ ArticleListParams = type(
         ),
     },
 )
-
-
-def date_bounds(start, end):
-    """``(from instant or None, before instant or None)`` for publication days start..end."""
-    low = local_midnight(start) if start and start > _OPEN_BEFORE else None
-    high = local_midnight(end + datetime.timedelta(days=1)) if end and end < _OPEN_AFTER else None
-    return low, high
 
 
 def search_words(raw):

@@ -16,7 +16,7 @@ whatever the page size; tests/test_api_queries.py pins them.
 import hashlib
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -86,13 +86,7 @@ def query_params(request):
 
 
 def published_articles():
-    return (
-        Article.objects.published()
-        .select_related("section")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")), "tags"
-        )
-    )
+    return Article.objects.published().for_readers().for_page()
 
 
 def _pk_of(model, slug, message):
@@ -116,18 +110,14 @@ class ArticleListView(ReadOnlyView):
         articles = published_articles()
         if "section" in filters:
             section = _pk_of(Section, filters["section"], "لا يوجد قسم بهذا المعرّف.")
-            articles = articles.filter(section_id=section)
+            articles = articles.in_section(section)
         if "tag" in filters:
             tag = _pk_of(Tag, filters["tag"], "لا يوجد وسم بهذا المعرّف.")
-            articles = articles.filter(tags=tag)
+            articles = articles.tagged(tag)
         if "author" in filters:
             author = _pk_of(Author, filters["author"], "لا يوجد كاتب بهذا المعرّف.")
-            articles = articles.filter(bylines__author=author)
-        low, high = params.date_bounds(filters.get("from"), filters.get("to"))
-        if low:
-            articles = articles.filter(published_at__gte=low)
-        if high:
-            articles = articles.filter(published_at__lt=high)
+            articles = articles.by_author(author)
+        articles = articles.published_between(filters.get("from"), filters.get("to"))
         if filters.get("q", "").strip():
             words = params.search_words(filters["q"])
             # A query with no searchable word (only punctuation) matches nothing.
@@ -212,7 +202,7 @@ class TagListView(_NamedListView):
 
     def public(self):
         # A tag made for a story still in draft is not shown before the story is.
-        return Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+        return Tag.objects.filter(Exists(Article.objects.published().tagged(OuterRef("pk"))))
 
     @extend_schema(
         summary="Tags of published articles, by name",

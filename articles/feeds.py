@@ -7,30 +7,54 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Article, Author, Section, Tag
+from .models import Article
 
 FEED_ITEMS = 30
 
+# The feed's description, by the kind of listing it follows.
+DESCRIPTIONS = {
+    "section": lambda section: section.description or f"آخر أخبار قسم {section.name}",
+    "tag": lambda tag: f"آخر الأخبار الموسومة «{tag.name}»",
+    "author": lambda author: f"آخر ما كتب {author.name}",
+}
 
-class LatestArticlesFeed(Feed):
-    """RSS 2.0 of the whole site."""
+
+class ArticlesFeed(Feed):
+    """The latest articles of the whole site, or of one section, tag or author (``listing``);
+    RSS 2.0, or Atom with ``atom=True``."""
 
     language = "ar"
 
+    def __init__(self, listing=None, *, atom=False):
+        self.listing = listing
+        if atom:
+            self.feed_type = Atom1Feed
+
+    def get_object(self, request, slug=None):
+        if self.listing is None:
+            return None
+        return get_object_or_404(self.listing.model, slug=slug)
+
     def title(self, obj):
-        return settings.NEWSPAPER_NAME
+        return f"{obj.name} | {settings.NEWSPAPER_NAME}" if obj else settings.NEWSPAPER_NAME
 
     def description(self, obj):
-        return f"آخر الأخبار من {settings.NEWSPAPER_NAME}"
+        if obj is None:
+            return f"آخر الأخبار من {settings.NEWSPAPER_NAME}"
+        return DESCRIPTIONS[self.listing.name](obj)
+
+    def subtitle(self, obj):
+        # Atom's name for the description; RSS 2.0 has no subtitle and writes none.
+        return self.description(obj)
 
     def link(self, obj):
-        return reverse("articles:home")
-
-    def articles(self, obj):
-        return Article.objects.published()
+        return obj.get_absolute_url() if obj else reverse("frontpage:home")
 
     def items(self, obj):
-        return self.articles(obj).for_readers().for_page()[:FEED_ITEMS]
+        articles = Article.objects.published()
+        if obj is not None:
+            articles = self.listing.articles(articles, obj)
+        return articles.for_readers().for_page()[:FEED_ITEMS]
 
     def item_title(self, item):
         # Plain text, escaped once by the XML writer: Django's default escapes titles twice,
@@ -54,77 +78,3 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
-
-
-class AtomMixin:
-    feed_type = Atom1Feed
-
-    def subtitle(self, obj):
-        return self.description(obj)
-
-
-class LatestArticlesAtomFeed(AtomMixin, LatestArticlesFeed):
-    pass
-
-
-class SectionFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} | {settings.NEWSPAPER_NAME}"
-
-    def description(self, obj):
-        return obj.description or f"آخر أخبار قسم {obj.name}"
-
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def articles(self, obj):
-        return Article.objects.published().filter(section=obj)
-
-
-class SectionAtomFeed(AtomMixin, SectionFeed):
-    pass
-
-
-class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} | {settings.NEWSPAPER_NAME}"
-
-    def description(self, obj):
-        return f"آخر الأخبار الموسومة «{obj.name}»"
-
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def articles(self, obj):
-        return Article.objects.published().filter(tags=obj)
-
-
-class TagAtomFeed(AtomMixin, TagFeed):
-    pass
-
-
-class AuthorFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} | {settings.NEWSPAPER_NAME}"
-
-    def description(self, obj):
-        return f"آخر ما كتب {obj.name}"
-
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def articles(self, obj):
-        return Article.objects.published().by_author(obj)
-
-
-class AuthorAtomFeed(AtomMixin, AuthorFeed):
-    pass

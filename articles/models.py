@@ -1,3 +1,4 @@
+import datetime
 import functools
 
 from django.conf import settings
@@ -68,7 +69,20 @@ class Section(models.Model):
         return reverse("articles:section-detail", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class NamedModel(models.Model):
+    """A name compared in its Arabic-normalised form and shown under a slug made from it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize(self.name)
+        if not self.slug:
+            self.slug = arabic_slug(self.name)
+        super().save(*args, **kwargs)
+
+
+class Author(NamedModel):
     name = models.CharField("الاسم", max_length=150)
     slug = models.SlugField("المعرّف في الرابط", max_length=150, unique=True, allow_unicode=True)
     normalized_name = models.CharField(max_length=150, editable=False, db_index=False)
@@ -98,17 +112,11 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.normalized_name = normalize(self.name)
-        if not self.slug:
-            self.slug = arabic_slug(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(NamedModel):
     name = models.CharField("الاسم", max_length=100)
     slug = models.SlugField("المعرّف في الرابط", max_length=100, unique=True, allow_unicode=True)
     normalized_name = models.CharField(max_length=100, editable=False)
@@ -128,12 +136,6 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.normalized_name = normalize(self.name)
-        if not self.slug:
-            self.slug = arabic_slug(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:tag-detail", kwargs={"slug": self.slug})
@@ -234,8 +236,36 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         return self.for_listing().prefetch_related("tags")
 
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
     def by_author(self, author):
         return self.filter(authors=author)
+
+    def published_between(self, first_day=None, last_day=None):
+        """Published from ``first_day`` to ``last_day``, both included, as days of the
+        newspaper's time zone; a missing end, or one beyond ``OPEN_BEFORE``/``OPEN_AFTER``, is
+        open. Bounds on ``published_at`` itself, so the index serves the range."""
+        articles = self
+        if first_day and first_day > OPEN_BEFORE:
+            articles = articles.filter(published_at__gte=_local_midnight(first_day))
+        if last_day and last_day < OPEN_AFTER:
+            after_last = last_day + datetime.timedelta(days=1)
+            articles = articles.filter(published_at__lt=_local_midnight(after_last))
+        return articles
+
+
+# Days outside these leave that end of a date range open instead of being refused: nothing was
+# published before the first, and the day after the last cannot be turned into an instant.
+OPEN_BEFORE = datetime.date(1900, 1, 1)
+OPEN_AFTER = datetime.date(9000, 1, 1)
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class Article(models.Model):

@@ -51,26 +51,31 @@ class CheapPage:
 
 # Deepest page of a list: an OFFSET walks every row before it, so pages stop here (10,000
 # articles at 20 a page); older articles are reached through the date archive, whose pages
-# are each one day or month.
+# are each one day or month, or search's filters.
 MAX_PAGE = 500
 
 
-def paginate(queryset, page_number, per_page):
-    """Return the ``CheapPage`` for ``page_number`` (a string from the query string)."""
+def page_number(raw, *, forgiving=False):
+    """The page number ``raw`` (from the query string) asks for, or None when it is no page.
+
+    ``forgiving`` gives the nearest page instead (the first for nonsense): search answers every
+    query string with a page, while listings answer a 404.
+    """
     try:
-        number = int(page_number or 1)
+        number = int(raw or 1)
     except (TypeError, ValueError):
-        raise Http404("رقم الصفحة غير صالح.") from None
-    if number < 1 or number > MAX_PAGE:
-        raise Http404("رقم الصفحة غير صالح.")
-    if number > MAX_PAGE:  # an OFFSET past PostgreSQL's bigint is a database error, not a 404
-        raise Http404("لا توجد صفحة بهذا الرقم.")
+        return 1 if forgiving else None
+    if forgiving:
+        return min(max(number, 1), MAX_PAGE)
+    return number if 1 <= number <= MAX_PAGE else None
+
+
+def paginate(rows, number, per_page):
+    """The ``CheapPage`` ``number`` of ``rows`` (a queryset, or anything that slices)."""
     offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
-    if not rows and number > 1:
-        raise Http404("لا توجد صفحة بهذا الرقم.")
-    has_next = len(rows) > per_page and number < MAX_PAGE
-    return CheapPage(rows[:per_page], number, has_next=has_next)
+    fetched = list(rows[offset : offset + per_page + 1])
+    has_next = len(fetched) > per_page and number < MAX_PAGE
+    return CheapPage(fetched[:per_page], number, has_next=has_next)
 
 
 class CheapPaginationMixin:
@@ -79,7 +84,12 @@ class CheapPaginationMixin:
     paginate_by = 20
 
     def paginate_queryset(self, queryset, page_size):
-        page = paginate(queryset, self.request.GET.get("page"), page_size)
+        number = page_number(self.request.GET.get("page"))
+        if number is None:
+            raise Http404("رقم الصفحة غير صالح.")
+        page = paginate(queryset, number, page_size)
+        if not page and number > 1:
+            raise Http404("لا توجد صفحة بهذا الرقم.")
         return None, page, page.object_list, page.has_other_pages()
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .arabic import normalize
+from .pagination import paginate
 from .sanitize import plain_text
 
 # Longest query honoured: the rest of a pasted page is ignored rather than refused.
@@ -311,17 +312,14 @@ class Highlighter:
         return self.snippet(plain_text(article.body) or summary)
 
 
-def run_search(queryset, query_word_list, *, offset=0, limit=20):
-    """One page of ranked results: ``(articles, has_next, matched_all_words)``.
+def run_search(queryset, query_word_list, *, page=1, per_page=20):
+    """One page of ranked results: ``(CheapPage, matched_all_words)``.
 
     All words must match; when that finds nothing on the first page, any word may match (a
-    reader who typed one word too many still gets the closest articles). One extra row tells
-    whether a next page exists, so no COUNT over the table is needed.
+    reader who typed one word too many still gets the closest articles).
     """
-    matched_all = True
-    rows = list(ranked(queryset, build_query(query_word_list))[offset : offset + limit + 1])
-    if not rows and offset == 0 and len(query_word_list) > 1:
-        matched_all = False
+    found = paginate(ranked(queryset, build_query(query_word_list)), page, per_page)
+    if not found and page == 1 and len(query_word_list) > 1:
         query = build_query(query_word_list, match_all=False)
-        rows = list(ranked(queryset, query)[: limit + 1])
-    return rows[:limit], len(rows) > limit, matched_all
+        return paginate(ranked(queryset, query), page, per_page), False
+    return found, True

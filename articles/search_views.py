@@ -14,10 +14,10 @@ from django.shortcuts import render
 
 from .arabic import normalize, to_western_digits
 from .models import Article, Section, Tag
+from .pagination import page_number
 from .search import Highlighter, clean_query, query_words, run_search
 
 PAGE_SIZE = 20
-MAX_PAGE = 500  # deeper pages are not useful to a reader and only cost the database
 SUGGESTIONS = 5
 # Similarity (0..1) from which a tag or section name is offered as "did you mean".
 TAG_SIMILARITY = 0.3
@@ -62,13 +62,6 @@ class SearchForm(forms.Form):
 
 def _param(request, name):
     return to_western_digits(clean_query(request.GET.get(name, "")))
-
-
-def _page_number(request):
-    try:
-        return min(max(int(_param(request, "page")), 1), MAX_PAGE)
-    except ValueError:
-        return 1
 
 
 def _page_url(query, filters, page):
@@ -120,7 +113,7 @@ def search(request):
     form.is_valid()  # invalid filters are reported on the page and left out below
     filters = form.cleaned_data
     words = query_words(query)
-    page = _page_number(request)
+    page = page_number(_param(request, "page"), forgiving=True)
     context = {
         "query": query,
         "words": words,
@@ -136,14 +129,12 @@ def search(request):
     if words:
         articles = Article.objects.published().for_readers().for_listing()
         if filters.get("section"):
-            articles = articles.filter(section__slug=filters["section"])
-        if filters.get("date_from"):
-            articles = articles.filter(published_at__date__gte=filters["date_from"])
-        if filters.get("date_to"):
-            articles = articles.filter(published_at__date__lte=filters["date_to"])
-        results, has_next, matched_all = run_search(
-            articles, words, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-        )
+            # The form only accepts the slug of one of these sections.
+            chosen = next(s for s in sections if s.slug == filters["section"])
+            articles = articles.in_section(chosen)
+        articles = articles.published_between(filters.get("date_from"), filters.get("date_to"))
+        found, matched_all = run_search(articles, words, page=page, per_page=PAGE_SIZE)
+        results = found.object_list
         highlighter = Highlighter(words)
         for article in results:
             article.headline_html = highlighter.highlight(article.headline)
@@ -152,8 +143,8 @@ def search(request):
             results=results,
             matched_all=matched_all,
             first_rank=(page - 1) * PAGE_SIZE + 1,
-            next_url=_page_url(query, filters, page + 1) if has_next and page < MAX_PAGE else "",
-            previous_url=_page_url(query, filters, page - 1) if page > 1 else "",
+            next_url=_page_url(query, filters, page + 1) if found.has_next() else "",
+            previous_url=_page_url(query, filters, page - 1) if found.has_previous() else "",
         )
         if not results:
             context["suggestions"] = _suggestions(sections, words)

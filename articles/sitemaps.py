@@ -3,26 +3,20 @@ the last 48 hours, and robots.txt. Only what readers can see now is listed: draf
 and expired articles never appear, nor sections, tags and authors without a visible article."""
 
 import datetime
+import functools
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import TruncSecond
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, Author, Section, Tag
+from .listings import AUTHOR, SECTION, TAG
+from .models import Article
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
 NEWS_MAX_URLS = 1000  # Google News reads at most 1,000 URLs per news sitemap
-
-
-def _published(prefix=""):
-    """``Article.objects.published()`` as a Q across a relation (``prefix``: ``articles__``)."""
-    now = timezone.now()
-    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": now}) & (
-        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
-    )
 
 
 class ArticleSitemap(Sitemap):
@@ -45,24 +39,23 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class _ListingSitemap(Sitemap):
-    """A listing page (section, tag, author) with its latest publication as lastmod."""
+class ListingSitemap(Sitemap):
+    """The pages of one kind of listing (``listing``: sections, tags or authors), each with its
+    latest publication as lastmod."""
 
-    model = None
-
-    relation = None  # the Article field that points at the model
+    def __init__(self, listing):
+        self.listing = listing
 
     def items(self):
         # Each item's latest visible article is one top-1 index walk (a correlated subquery),
         # rather than an aggregate over every published article.
         latest = (
-            Article.objects.published()
-            .filter(**{self.relation: OuterRef("pk")})
+            self.listing.articles(Article.objects.published(), OuterRef("pk"))
             .order_by("-published_at", "-id")
             .values("published_at")[:1]
         )
         return (
-            self.model.objects.annotate(last_published=Subquery(latest))
+            self.listing.model.objects.annotate(last_published=Subquery(latest))
             .filter(last_published__isnull=False)
             .only("pk", "slug")
             .order_by("pk")
@@ -73,21 +66,6 @@ class _ListingSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         return self.items().aggregate(latest=Max("last_published"))["latest"]
-
-
-class SectionSitemap(_ListingSitemap):
-    model = Section
-    relation = "section"
-
-
-class TagSitemap(_ListingSitemap):
-    model = Tag
-    relation = "tags"
-
-
-class AuthorSitemap(_ListingSitemap):
-    model = Author
-    relation = "authors"
 
 
 class NewsSitemap(ArticleSitemap):
@@ -112,9 +90,11 @@ class NewsSitemap(ArticleSitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
-    "sections": SectionSitemap,
-    "tags": TagSitemap,
-    "authors": AuthorSitemap,
+    # Made anew for each request, as the classes are: Django keeps the last page's lastmod on
+    # the sitemap object, which a shared instance would carry over to the next request.
+    "sections": functools.partial(ListingSitemap, SECTION),
+    "tags": functools.partial(ListingSitemap, TAG),
+    "authors": functools.partial(ListingSitemap, AUTHOR),
     "news": NewsSitemap,
 }
 

@@ -3,29 +3,39 @@ from django.urls import path, register_converter
 
 from . import feeds, search_views, views
 from .converters import UnicodeSlugConverter
+from .listings import AUTHOR, SECTION, TAG
 from .sitemaps import SITEMAPS, robots_txt
 
 register_converter(UnicodeSlugConverter, "uslug")
 
+
+def listing_urls(listing):
+    """A section's, tag's or author's page and its RSS 2.0 and Atom feeds."""
+    kind = listing.name
+    return [
+        path(
+            f"{kind}/<uslug:slug>/",
+            views.ListingView.as_view(listing=listing),
+            name=f"{kind}-detail",
+        ),
+        path(f"{kind}/<uslug:slug>/feed/", feeds.ArticlesFeed(listing), name=f"{kind}-feed"),
+        path(
+            f"{kind}/<uslug:slug>/feed/atom/",
+            feeds.ArticlesFeed(listing, atom=True),
+            name=f"{kind}-feed-atom",
+        ),
+    ]
+
+
 app_name = "articles"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("latest/", views.LatestView.as_view(), name="latest"),
     path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="detail-short"),
     path("news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("author/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
-    path("section/<uslug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
-    path("tag/<uslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("search/", search_views.search, name="search"),
-    # Feeds: RSS 2.0 and Atom for the site, a section, a tag, an author.
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("section/<uslug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
-    path("section/<uslug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
-    path("tag/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("tag/<uslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
-    path("author/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
-    path("author/<uslug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    # The site's feeds; each listing's are made by listing_urls().
+    path("feed/", feeds.ArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.ArticlesFeed(atom=True), name="feed-atom"),
     # Sitemaps: an index of one sitemap per kind; the news one has its own template, and its
     # route comes before the generic one so the index's link to "news" reaches it.
     path(
@@ -47,6 +57,9 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    *listing_urls(SECTION),
+    *listing_urls(TAG),
+    *listing_urls(AUTHOR),
     path("archive/<int:year>/", views.YearArchiveView.as_view(), name="archive-year"),
     path("archive/<int:year>/<int:month>/", views.DateArchiveView.as_view(), name="archive-month"),
     path(

@@ -4,5 +4,6 @@ from . import views
 
 app_name = "frontpage"
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
     path("read/<int:pk>/", views.read_beacon, name="read-beacon"),
 ]

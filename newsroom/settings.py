@@ -169,12 +169,12 @@ else:
 READER_PAGES = frozenset(
     f"articles:{name}"
     for name in (
-        "home latest detail detail-short author-detail section-detail tag-detail search feed "
+        "latest detail detail-short author-detail section-detail tag-detail search feed "
         "feed-atom section-feed section-feed-atom tag-feed tag-feed-atom author-feed "
         "author-feed-atom sitemap sitemap-news sitemap-section robots archive-year "
         "archive-month archive-day"
     ).split()
-)
+) | {"frontpage:home"}
 # Whole-page cache for anonymous readers (pagecache/): exact invalidation needs a cache shared by
 # every process, so it is on by default only with Redis; PAGE_CACHE=1 forces it on with the
 # per-process memory cache (one process only: runserver, tests).

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 import feedparser
 import pytest
 from django.utils import timezone
+from django.utils.http import http_date
 from lxml import etree
 
 from articles.models import Article
@@ -246,3 +247,13 @@ def test_query_count_is_constant(
         _grow(make_article, make_author, make_tag, newsroom, extra)
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_listing_sitemap_forgets_the_last_modified_time_of_a_past_request(client, make_article):
+    published_at = timezone.now() - datetime.timedelta(days=3)
+    article = make_article(published_at=published_at)
+    stale = http_date(published_at.timestamp())
+    assert client.get("/sitemap-sections.xml")["Last-Modified"] == stale
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    emptied = client.get("/sitemap-sections.xml")
+    assert emptied.status_code == 200 and emptied["Last-Modified"] != stale

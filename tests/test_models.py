@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
@@ -163,6 +164,34 @@ def test_by_author_and_ordered_authors_keep_the_byline_order(make_article, make_
     article = make_article(authors=[second, first])
     assert article.ordered_authors() == [second, first]
     assert list(Article.objects.by_author(first)) == [article]
+
+
+def test_in_section_and_tagged_keep_only_that_sections_or_tags_articles(
+    make_article, make_section, make_tag
+):
+    economy, energy = make_section(), make_tag("طاقة")
+    in_economy = make_article(section=economy)
+    tagged = make_article(tags=[energy])
+    assert list(Article.objects.in_section(economy)) == [in_economy]
+    assert list(Article.objects.in_section(economy.pk)) == [in_economy]
+    assert list(Article.objects.tagged(energy)) == [tagged]
+
+
+def test_published_between_counts_whole_days_of_the_newspapers_time_zone(make_article, settings):
+    settings.TIME_ZONE = "Africa/Cairo"  # UTC+2 in March 2024
+    at = functools.partial(datetime.datetime, 2024, 3, 27, tzinfo=datetime.UTC)
+    late_on_27th = make_article(published_at=at(21, 30))  # 23:30 in Cairo
+    early_on_28th = make_article(published_at=at(22, 30))  # 00:30 on the 28th in Cairo
+
+    def between(first, last):
+        return set(Article.objects.published_between(first, last))
+
+    assert between(D(2024, 3, 27), D(2024, 3, 27)) == {late_on_27th}
+    assert between(D(2024, 3, 28), D(2024, 3, 28)) == {early_on_28th}
+    assert between(None, D(2024, 3, 27)) == {late_on_27th}
+    assert between(D(2024, 3, 28), None) == {early_on_28th}
+    # Days no instant can follow (or nothing was published before) leave that end open.
+    assert between(D.min, D.max) == {late_on_27th, early_on_28th}
 
 
 def test_every_model_reads_as_its_name(make_article, make_author, make_tag, roles, make_term):

@@ -161,10 +161,10 @@ def test_unsized_legacy_photos_still_show_as_plain_images(client, make_article):
     assert '<img src="/media/lead/2020/01/old.jpg" alt="صورة قديمة">' in html
 
 
-def test_share_image_url_is_an_absolute_1200_wide_jpeg(article_with_photo):
+def test_share_image_is_an_absolute_1200_wide_jpeg(article_with_photo):
     article = article_with_photo((2400, 1600), lead_image_focal_y=0.2)
     request = RequestFactory().get("/")
-    url = Template("{% load photos %}{% share_image_url article %}").render(
+    url = Template("{% load photos %}{% share_image article as image %}{{ image.url }}").render(
         Context({"article": article, "request": request})
     )
     folder = renditions.folder(article.lead_image.name)
@@ -173,8 +173,8 @@ def test_share_image_url_is_an_absolute_1200_wide_jpeg(article_with_photo):
     assert (image.format, image.size) == ("JPEG", (1200, 630))
 
 
-def test_share_image_url_is_empty_without_a_photo(make_article):
-    html = Template("{% load photos %}[{% share_image_url article %}]").render(
+def test_share_image_is_empty_without_a_photo(make_article):
+    html = Template("{% load photos %}{% share_image article as image %}[{{ image.url }}]").render(
         Context({"article": make_article()})
     )
     assert html == "[]"

@@ -224,6 +224,15 @@ def test_pagination_without_count(client, make_article, make_section, django_ass
         search(client, q="مباراه", page=2)
 
 
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [("abc", 1), ("-3", 1), ("0", 1), ("٢", 2), ("999999999999999999999999", 500)],
+)
+def test_a_page_number_that_is_no_page_shows_the_nearest_page(client, db, asked, shown):
+    response = client.get(SEARCH, {"q": "مباراه", "page": asked})
+    assert response.status_code == 200 and response.context["page_number"] == shown
+
+
 def _no_count(execute, sql, params, many, context):
     # The candidate query counts its own recent matches (at most MAX_RANKED rows, a CTE) to
     # know how many older ones to add; no statement counts articles in the table.

@@ -44,8 +44,8 @@ def recall_at_10(corpus, find):
 
 
 def site_search(query):
-    articles, _, _ = run_search(Article.objects.published(), query_words(query), limit=10)
-    return [article.pk for article in articles]
+    page, _ = run_search(Article.objects.published(), query_words(query), per_page=10)
+    return [article.pk for article in page]
 
 
 def plain_postgres(config):

@@ -140,7 +140,7 @@ def test_home_lists_only_published_articles_with_todays_masthead(
     visible = make_article(headline="خبر منشور")
     make_article(headline="مسودة سرية", status=Article.Status.DRAFT)
     make_article(headline="خبر مجدول", published_at=timezone.now() + datetime.timedelta(days=1))
-    response = client.get(reverse("articles:home"))
+    response = client.get(reverse("frontpage:home"))
     html = response.content.decode()
     assert response.status_code == 200
     assert visible.get_absolute_url() in html
@@ -216,7 +216,7 @@ def test_unknown_page_is_an_arabic_404(client, db):
 
 
 def test_server_error_page_is_arabic(client, settings, monkeypatch):
-    from articles import views
+    from frontpage import views
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -64,12 +64,6 @@ def card_picture(article):
 
 @register.simple_tag(takes_context=True)
 def share_image(context, article):
-    """The sharing image (~1200x630 JPEG around the focal point) for og:image:* and JSON-LD."""
+    """The sharing image (~1200x630 JPEG around the focal point) for og:image:* and JSON-LD;
+    a tag, so that the article page of ``articles`` shows it without importing photos."""
     return sharing_image(article, context.get("request"))
-
-
-@register.simple_tag(takes_context=True)
-def share_image_url(context, article):
-    """Absolute URL of the sharing image, or "" without a lead photo."""
-    image = share_image(context, article)
-    return image.url if image else ""
