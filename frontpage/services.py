@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from .models import HourlyRead
+from .reads import flush_if_due
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,9 @@ MOST_READ_CACHE_SECONDS = 300
 
 def read_record(*, article_id, at=None):
     """Count one read of a published article in its hourly bucket; False if not published.
+
+    The beacon goes through ``frontpage.reads.record_read`` (rate limit, dedup, Redis buffer);
+    this direct write serves a site without a Redis cache and the tests.
 
     One statement: the INSERT selects the article through ``published()``, so an unknown,
     draft or expired id counts nothing, and ON CONFLICT turns the row into an increment.
@@ -54,6 +58,9 @@ def most_read(window):
         cached = None
     if cached is not None:
         return cached
+    # Reads buffered in Redis count before the block is recomputed (at most once per
+    # READS_FLUSH_SECONDS, whichever process gets there first).
+    flush_if_due()
     since = timezone.now() - MOST_READ_WINDOWS[window]
     entries = [
         {
