@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "api",
     "pagecache",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Optional two-factor login (newsroom/otp.py): marks sessions verified by a TOTP code.
     "django_otp.middleware.OTPMiddleware",
+    # After authentication: the audit trail (audit/) names the user whose request changed a row.
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: django-axes refuses logins from locked-out users and addresses.
