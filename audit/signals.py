@@ -101,7 +101,10 @@ def _diff(model, old, new):
     for field in _fields(model):
         before = None if old is None else field.value_from_object(old)
         after = None if new is None else field.value_from_object(new)
-        if old is not None and new is not None and before == after:
+        if old is None or new is None:
+            if (after if old is None else before) in (None, ""):
+                continue  # nothing to say about an empty field of a new or deleted row
+        elif before == after:
             continue
         entry = {"field": field.name, "label": str(field.verbose_name)}
         if field.name in SECRET_FIELDS:
@@ -114,9 +117,11 @@ def _diff(model, old, new):
     return changes
 
 
-def record(instance, action, changes):
+def record(instance, action, changes, using):
     kind, actor, actor_pk = current_actor()
-    AuditEntry.objects.create(
+    # Written through the same connection as the change, so inside its transaction: a change
+    # rolled back takes its entry with it.
+    AuditEntry.objects.using(using).create(
         actor_kind=kind,
         actor=actor,
         actor_pk=actor_pk,
@@ -128,26 +133,26 @@ def record(instance, action, changes):
     )
 
 
-def remember_old(sender, instance, raw=False, **kwargs):
+def remember_old(sender, instance, raw=False, using=None, **kwargs):
     """pre_save: keep the row as stored, to compare field by field after the save."""
     instance._audit_old = None
     if not raw and instance.pk is not None:
-        instance._audit_old = sender._base_manager.filter(pk=instance.pk).first()
+        instance._audit_old = sender._base_manager.using(using).filter(pk=instance.pk).first()
 
 
-def saved(sender, instance, created, raw=False, **kwargs):
+def saved(sender, instance, created, raw=False, using=None, **kwargs):
     if raw:  # loaddata: rows restored as they were, not changed by anyone
         return
     old = getattr(instance, "_audit_old", None)
     changes = _diff(sender, None if created else old, instance)
     if created or old is None:
-        record(instance, AuditEntry.Action.CREATE, changes)
+        record(instance, AuditEntry.Action.CREATE, changes, using)
     elif changes:
-        record(instance, AuditEntry.Action.UPDATE, changes)
+        record(instance, AuditEntry.Action.UPDATE, changes, using)
 
 
-def deleted(sender, instance, **kwargs):
-    record(instance, AuditEntry.Action.DELETE, _diff(sender, instance, None))
+def deleted(sender, instance, using=None, **kwargs):
+    record(instance, AuditEntry.Action.DELETE, _diff(sender, instance, None), using)
 
 
 def _m2m_field(through):
@@ -158,7 +163,7 @@ def _m2m_field(through):
     return None, None
 
 
-def relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+def relation_changed(sender, instance, action, reverse, model, pk_set, using=None, **kwargs):
     """m2m_changed: rows added to or removed from a user's groups or permissions, or a group's
     permissions, from either side of the relation; recorded on the owning side."""
     owner_model, field = _m2m_field(sender)
@@ -169,7 +174,7 @@ def relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
         # change nothing, and clear() sends no primary keys at all.
         accessor = field.remote_field.get_accessor_name() if reverse else field.name
         related = getattr(instance, accessor)
-        current = set(related.values_list("pk", flat=True))
+        current = set(related.using(using).values_list("pk", flat=True))
         instance._audit_removing = current if pk_set is None else current & set(pk_set)
         return
     if action == "post_add":
@@ -180,13 +185,14 @@ def relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
         return
     if not pks:
         return
-    others = list(model._base_manager.filter(pk__in=pks))
+    others = list(model._base_manager.using(using).filter(pk__in=pks))
     entry = {"field": field.name, "label": str(field.verbose_name)}
     if not reverse:
-        record(instance, kind, [{**entry, "objects": sorted(_label(obj) for obj in others)}])
+        objects = sorted(_label(obj) for obj in others)
+        record(instance, kind, [{**entry, "objects": objects}], using)
     else:
         for owner in others:
-            record(owner, kind, [{**entry, "objects": [_label(instance)]}])
+            record(owner, kind, [{**entry, "objects": [_label(instance)]}], using)
 
 
 def connect():

@@ -74,6 +74,7 @@ def test_create_staff_is_recorded_as_the_command_without_the_password(db):
     assert created.action == Action.CREATE
     fields = by_field(created)
     assert fields["first_name"]["new"] == "ليلى" and fields["is_staff"]["new"] is True
+    assert "last_name" not in fields and "email" not in fields  # empty: nothing to say
     assert fields["password"] == {"field": "password", "label": "كلمة المرور", "secret": True}
     assert user.password not in json.dumps(created.changes)
     assert (grouped.action, grouped.changes[0]["objects"]) == (Action.M2M_ADD, ["محرر"])

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from frontpage.models import BreakingNews, FrontPageSlot, HourlyRead
-from frontpage.services import front_page_stories, most_read, read_record
+from frontpage.reads import read_record
+from frontpage.services import front_page_stories, most_read
 
 NOON = datetime.datetime(2024, 3, 28, 12, 0, tzinfo=datetime.UTC)
 

@@ -1,15 +1,19 @@
 """The read counter on the real Redis: rate limit, dedup, buffer, batched flush."""
 
+import io
 import logging
 import math
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from frontpage import reads
 from frontpage.models import HourlyRead, ReadFlush
-from frontpage.services import most_read, read_record
+from frontpage.reads import read_record
+from frontpage.services import most_read
 
 
 @pytest.fixture
@@ -145,3 +149,11 @@ def test_beacon_drops_reads_with_a_log_line_while_redis_is_down(
     # The direct write is still there for a site without Redis.
     assert read_record(article_id=article.pk)
     assert client.post("/read/999999/").status_code == 404
+
+
+def test_prune_reads_forgets_old_batch_tokens_only(db):
+    old = ReadFlush.objects.create(token="old")
+    ReadFlush.objects.filter(pk=old.pk).update(flushed_at=timezone.now() - timedelta(days=9))
+    ReadFlush.objects.create(token="recent")
+    call_command("prune_reads", stdout=io.StringIO())
+    assert list(ReadFlush.objects.values_list("token", flat=True)) == ["recent"]
