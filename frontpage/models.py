@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from articles.models import Article
@@ -135,3 +136,23 @@ class HourlyRead(models.Model):
 
     def __str__(self):
         return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.count}"
+
+
+class ReadFlush(models.Model):
+    """A batch of buffered reads already added to HourlyRead (frontpage/reads.py).
+
+    A flush retried after a crash finds its batch's token here and adds nothing twice.
+    """
+
+    token = models.CharField("رمز الدفعة", max_length=32)
+    flushed_at = models.DateTimeField("وقت الكتابة", db_default=Now())
+
+    class Meta:
+        ordering = ["-flushed_at"]
+        verbose_name = "دفعة قراءات مكتوبة"
+        verbose_name_plural = "دفعات القراءات المكتوبة"
+        constraints = [models.UniqueConstraint(fields=["token"], name="read_flush_unique_token")]
+        indexes = [models.Index(fields=["flushed_at"], name="read_flush_flushed_at_idx")]
+
+    def __str__(self):
+        return self.token

@@ -2,12 +2,12 @@ import datetime
 import logging
 
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
 
 from .models import HourlyRead
+from .reads import flush_if_due
 
 logger = logging.getLogger(__name__)
 
@@ -15,29 +15,6 @@ MOST_READ_WINDOWS = {"day": datetime.timedelta(hours=24), "week": datetime.timed
 MOST_READ_COUNT = 5
 # The block is the same for every reader: recompute it at most this often.
 MOST_READ_CACHE_SECONDS = 300
-
-
-def read_record(*, article_id, at=None):
-    """Count one read of a published article in its hourly bucket; False if not published.
-
-    One statement: the INSERT selects the article through ``published()``, so an unknown,
-    draft or expired id counts nothing, and ON CONFLICT turns the row into an increment.
-    Concurrent readers of the same hour serialise on one row only for the instant of the
-    update; no read-modify-write in Python, no lost counts.
-    """
-    hour = (at or timezone.now()).astimezone(datetime.UTC)
-    hour = hour.replace(minute=0, second=0, microsecond=0)
-    published = Article.objects.published().filter(pk=article_id).values("pk")
-    select_sql, params = published.query.sql_with_params()
-    table = connection.ops.quote_name(HourlyRead._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (article_id, hour, count) "
-        f"SELECT published.pk, %s, 1 FROM ({select_sql}) AS published(pk) "
-        f"ON CONFLICT (article_id, hour) DO UPDATE SET count = {table}.count + 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [hour, *params])
-        return cursor.rowcount == 1
 
 
 def most_read(window):
@@ -54,6 +31,9 @@ def most_read(window):
         cached = None
     if cached is not None:
         return cached
+    # Reads buffered in Redis count before the block is recomputed (at most once per
+    # READS_FLUSH_SECONDS, whichever process gets there first).
+    flush_if_due()
     since = timezone.now() - MOST_READ_WINDOWS[window]
     entries = [
         {

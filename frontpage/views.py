@@ -8,8 +8,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from articles.models import Article, Byline, MastheadTerm, Section
+from core.security import client_ip
 
-from .services import front_page_stories, most_read, read_record
+from .reads import record_read
+from .services import front_page_stories, most_read
 
 TOP_STORIES = 5  # the lead and four more under it
 SECTION_BLOCK_SIZE = 4
@@ -65,13 +67,14 @@ def latest_by_section(*, exclude):
 
 # The beacon has no body, changes nothing but a counter and returns nothing, so a forged
 # cross-site request can do no more than any reader's browser may; requiring a CSRF token
-# would need a cookie, which the counter must not set. No session, no IP, no user agent is
-# looked at or stored.
+# would need a cookie, which the counter must not set. The client's address is used only for
+# the rate limit (RATELIMITS) and the dedup, both as a hash in a key that soon expires; no
+# session, no user agent, nothing about the reader is stored.
 @csrf_exempt
 @require_POST
 @never_cache
 def read_beacon(request, pk):
     """Count one read of article ``pk`` (sent by static/js/read-beacon.js)."""
-    if not read_record(article_id=pk):
+    if not record_read(article_id=pk, address=client_ip(request)):
         raise Http404("لا يوجد مقال منشور بهذا الرقم.")
     return HttpResponse(status=204)

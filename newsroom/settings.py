@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "api",
     "pagecache",
+    "audit",
     "operations",
     "benchmarks",
 ]
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Optional two-factor login (core/otp.py): marks sessions verified by a TOTP code.
     "django_otp.middleware.OTPMiddleware",
+    # After authentication: the audit trail (audit/) names the user whose request changed a row.
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: django-axes refuses logins from locked-out users and addresses.
@@ -322,11 +325,20 @@ OTP_TOTP_ISSUER = NEWSPAPER_NAME
 # The counters live in the cache; when the cache is down every request is let through.
 RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "30/60")
 RATELIMIT_PREVIEW = os.environ.get("RATELIMIT_PREVIEW", "20/60")
+# The read beacon (frontpage/reads.py): beacons per address and window over all articles, a
+# generous allowance for readers behind one shared address (an office, a mobile carrier).
+READ_BEACON_RATE = os.environ.get("READ_BEACON_RATE", "120/60")
 # Which views are limited: URL name -> the setting that holds its rate.
 RATELIMITS = {
     "articles:search": "RATELIMIT_SEARCH",
     "workflow:share-preview": "RATELIMIT_PREVIEW",
+    "frontpage:read-beacon": "READ_BEACON_RATE",
 }
+# Read counter: one address counts at most one read of an article per READ_DEDUP_SECONDS; reads
+# buffered in Redis are written to PostgreSQL every READS_FLUSH_SECONDS, which is also the most
+# a Redis restart can lose (manage.py flush_reads --help).
+READ_DEDUP_SECONDS = int(os.environ.get("READ_DEDUP_SECONDS", "600"))
+READS_FLUSH_SECONDS = int(os.environ.get("READS_FLUSH_SECONDS", "60"))
 
 # Photos (see photos/images.py): every upload is decoded and re-encoded within these limits.
 NEWSROOM_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

@@ -26,7 +26,7 @@ LAYERS = [
     ("frontpage",),
     ("workflow",),
     ("pagecache",),
-    ("api",),
+    ("api", "audit"),
     ("operations", "benchmarks"),
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

@@ -10,7 +10,7 @@ from pyld import jsonld
 from articles.models import Article, Correction
 from articles.templatetags.newsroom import ARABIC_WORDS_PER_MINUTE, hijri, reading_time
 from frontpage.models import BreakingNews, FrontPageSlot
-from frontpage.services import read_record
+from frontpage.reads import read_record
 
 D = datetime.date
 

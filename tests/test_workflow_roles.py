@@ -21,7 +21,7 @@ def test_the_migration_creates_the_three_roles_with_arabic_names(db):
     assert not writer & {"publish_article", "change_others_article", "change_mastheadterm"}
     assert {"publish_article", "change_others_article", "add_tag", "add_author"} <= editor
     assert not editor & {"add_mastheadterm", "change_user"}
-    assert {"add_mastheadterm", "change_user", "view_mastheadchange"} <= admin
+    assert {"add_mastheadterm", "change_user", "view_auditentry"} <= admin
 
 
 def test_a_writer_sees_only_their_own_articles(client, make_user, make_article):

@@ -14,7 +14,7 @@ from articles.models import Article, Byline, Correction
 from . import presence, rules
 from .admin_views import WorkflowViewsMixin
 from .forms import WorkflowFormMixin
-from .models import Autosave, EditorialNote, MastheadChange, Transition
+from .models import Autosave, EditorialNote, Transition
 from .revisions import versions_of
 
 Status = Article.Status
@@ -229,39 +229,6 @@ class ArticleWorkflowMixin(WorkflowViewsMixin):
         return super().history_view(request, object_id, extra)
 
 
-@admin.register(MastheadChange)
-class MastheadChangeAdmin(admin.ModelAdmin):
-    """Who changed the masthead and when, from the admin's own log; read-only."""
-
-    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change"]
-    list_filter = ["action_flag", "content_type"]
-    list_select_related = ["user", "content_type"]
-    date_hierarchy = "action_time"
-
-    @admin.display(description="التفاصيل")
-    def change(self, obj):
-        return obj.get_change_message()
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(
-                content_type__app_label="articles",
-                content_type__model__in=["mastheadterm", "mastheadrole"],
-            )
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 User = get_user_model()
 admin.site.unregister(User)
 
@@ -270,8 +237,7 @@ admin.site.unregister(User)
 class StaffUserAdmin(UserAdmin):
     """Staff accounts: only a superuser may see, make or change superusers.
 
-    Accounts are deactivated, never deleted: the admin's log (and so the masthead's audit)
-    goes with a deleted user.
+    Accounts are deactivated, never deleted: the admin's log goes with a deleted user.
     """
 
     def has_delete_permission(self, request, obj=None):

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -90,13 +89,3 @@ class Autosave(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.article or 'مقال جديد'}"
-
-
-class MastheadChange(LogEntry):
-    """The admin's own log, seen through the masthead's models only: who changed what, when."""
-
-    class Meta:
-        proxy = True
-        ordering = ["-action_time"]
-        verbose_name = "تغيير في الترويسة"
-        verbose_name_plural = "سجل تغييرات الترويسة"

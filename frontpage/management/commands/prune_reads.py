@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from frontpage.models import HourlyRead
+from frontpage.models import HourlyRead, ReadFlush
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
         cutoff = timezone.now() - datetime.timedelta(days=days)
         # One indexed DELETE; no progress bar is needed for a single statement.
         deleted, _ = HourlyRead.objects.filter(hour__lt=cutoff).delete()
+        # A batch's token only guards against a retry within minutes of its flush.
+        ReadFlush.objects.filter(flushed_at__lt=cutoff).delete()
         self.stdout.write(
             f"Deleted {deleted} hourly read counts older than {cutoff:%Y-%m-%d %H:%M}."
         )
