@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    # Old addresses that keep working (articles/redirects.py); redirects need the sites framework.
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "ckeditor",
     "ckeditor_uploader",
     "core",
@@ -64,6 +67,9 @@ INSTALLED_APPS = [
     "operations",
     "benchmarks",
 ]
+
+# The sites framework's one site (contrib.redirects keys its rows on it).
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -89,6 +95,9 @@ MIDDLEWARE = [
     "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A 404 whose path was an old address (a renamed section, tag or author, an imported
+    # article's address in the old CMS) answers a permanent redirect (articles/redirects.py).
+    "articles.redirects.LocalRedirectFallbackMiddleware",
     # Last: django-axes refuses logins from locked-out users and addresses.
     "axes.middleware.AxesMiddleware",
 ]
