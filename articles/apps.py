@@ -7,9 +7,6 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "التحرير"
 
-    def ready(self):
-        from . import search_signals  # noqa: F401 - connects the receivers
-
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
     """Django's admin app on the newspaper's own site; listed in INSTALLED_APPS by its path."""
