@@ -9,7 +9,7 @@ from django.contrib import admin
 from .arabic import normalize
 from .events import announce_content_change
 from .models import Author, MastheadRole, MastheadTerm, Section, Tag
-from .services import author_save, tag_save
+from .services import author_save, content_save, tag_save
 
 
 class NormalizedSearchMixin:
@@ -20,11 +20,16 @@ class NormalizedSearchMixin:
 
 
 class AnnouncedWritesMixin:
-    """Saves and deletions of rows readers see are announced once committed (articles.events)."""
+    """Rows readers see are saved by a service that announces them (articles.events), and
+    deletions are announced; both reach subscribers such as the page cache once committed."""
+
+    @staticmethod
+    def write(obj):
+        """Save ``obj`` through its service; admins of models with one of their own override it."""
+        return content_save(instance=obj)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        announce_content_change(obj._meta.label, [obj.pk])
+        self.write(obj)
 
     def delete_model(self, request, obj):
         pk = obj.pk
@@ -52,8 +57,9 @@ class AuthorAdmin(AnnouncedWritesMixin, NormalizedSearchMixin, admin.ModelAdmin)
             queryset = queryset.filter(is_active=True)
         return super().get_search_results(request, queryset, search_term)
 
-    def save_model(self, request, obj, form, change):
-        author_save(author=obj)  # announces, and rewrites search documents on a new name
+    @staticmethod
+    def write(obj):
+        return author_save(author=obj)  # a new name is rewritten into search documents
 
 
 @admin.register(Tag)
@@ -62,8 +68,9 @@ class TagAdmin(AnnouncedWritesMixin, NormalizedSearchMixin, admin.ModelAdmin):
     search_fields = ["normalized_name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
-        tag_save(tag=obj)  # announces, and rewrites search documents on a new name
+    @staticmethod
+    def write(obj):
+        return tag_save(tag=obj)  # a new name is rewritten into search documents
 
 
 @admin.register(Section)

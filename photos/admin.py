@@ -34,7 +34,7 @@ def safe_image_options(db_field):
     return options
 
 
-def lead_image_preview(article):
+def focal_point_preview(article):
     """The lead image with a marker on its focal point, for the editor to click."""
     if not article or not article.lead_image:
         return "ستظهر الصورة هنا بعد الحفظ."

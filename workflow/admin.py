@@ -25,7 +25,7 @@ from django.utils import timezone
 from articles.models import Article, Byline, Correction
 from articles.pagination import BoundedCountPaginator
 from articles.search import build_query, query_words
-from photos.admin import FOCAL_FIELDS, FOCAL_POINT_MEDIA, lead_image_preview, safe_image_options
+from photos.admin import FOCAL_FIELDS, FOCAL_POINT_MEDIA, focal_point_preview, safe_image_options
 
 from . import presence, rules
 from .forms import ArticleForm
@@ -261,7 +261,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="معاينة النقطة المحورية (انقر على الصورة لتحديدها)")
     def lead_image_preview(self, obj):
-        return lead_image_preview(obj)
+        return focal_point_preview(obj)
 
     # Saving: the admin collects, workflow.services writes.
 
