@@ -133,8 +133,13 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
     readonly_fields = [
-        "created_at", "created_by", "updated_at", "updated_by", "version", "lead_image_preview",
-    ]  # fmt: skip
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "version",
+        "lead_image_preview",
+    ]
 
     # The list and its search.
 
@@ -196,45 +201,20 @@ class ArticleAdmin(admin.ModelAdmin):
     # The form: its fields per role, its inlines, its photo fields.
 
     def get_fieldsets(self, request, obj=None):
+        text = ["headline", "kicker", "section", "agency_credit", "summary", "body"]
         publishing = ["status"]
-        if rules.can_publish(request.user):
+        if rules.can_publish(request.user):  # writers neither schedule nor expire
             publishing += ["published_at", "expires_at"]
         publishing.append("tags")
         if obj is None or self.has_change_permission(request, obj):
             publishing += ["transition_note", "loaded_version"]
+        photo = ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]
+        stamps = ["slug", "created_at", "created_by", "updated_at", "updated_by", "version"]
         return [
-            (
-                None,
-                {"fields": ["headline", "kicker", "section", "agency_credit", "summary", "body"]},
-            ),
+            (None, {"fields": text}),
             ("النشر", {"fields": publishing}),
-            (
-                "الصورة الرئيسية",
-                {
-                    "classes": ["collapse"],
-                    "fields": [
-                        "lead_image",
-                        "lead_image_alt",
-                        "lead_image_caption",
-                        "lead_image_credit",
-                        *FOCAL_FIELDS,
-                    ],  # fmt: skip
-                },
-            ),
-            (
-                "متقدم",
-                {
-                    "classes": ["collapse"],
-                    "fields": [
-                        "slug",
-                        "created_at",
-                        "created_by",
-                        "updated_at",
-                        "updated_by",
-                        "version",
-                    ],  # fmt: skip
-                },
-            ),
+            ("الصورة الرئيسية", {"classes": ["collapse"], "fields": [*photo, *FOCAL_FIELDS]}),
+            ("متقدم", {"classes": ["collapse"], "fields": stamps}),
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -32,6 +32,11 @@ CONFLICT_MESSAGE = (
     "نصّك ما زال في النموذج أدناه؛ راجع ما تغيّر ثم انقل تعديلك إلى النسخة الحالية."
 )
 _Tagging = Article.tags.through
+# What a save compares before and after, read from the locked row.
+_STATE_FIELDS = [
+    "version", "section_id", "status", "published_at", "expires_at", "lead_image",
+    "lead_image_focal_x", "lead_image_focal_y",
+]  # fmt: skip
 
 
 class VersionConflict(ValidationError):
@@ -71,18 +76,7 @@ def article_lock(*, article_id, loaded_version=None):
                 .values("author_id")
             ),
         )
-        .values(
-            "version",
-            "section_id",
-            "status",
-            "published_at",
-            "expires_at",
-            "lead_image",
-            "lead_image_focal_x",
-            "lead_image_focal_y",
-            "tag_ids",
-            "author_ids",
-        )  # fmt: skip
+        .values(*_STATE_FIELDS, "tag_ids", "author_ids")
         .get()
     )
     if loaded_version is not None and loaded_version != state["version"]:
@@ -90,11 +84,9 @@ def article_lock(*, article_id, loaded_version=None):
     return state
 
 
-_NEW = {
-    "section_id": None, "status": "", "published_at": None, "expires_at": None,
-    "lead_image": "", "lead_image_focal_x": None, "lead_image_focal_y": None,
-    "tag_ids": [], "author_ids": [],
-}  # fmt: skip
+# A new article "was" nothing: no state, section, photo, tags or authors.
+_NEW = {**dict.fromkeys(_STATE_FIELDS), "status": "", "lead_image": ""}
+_NEW.update(tag_ids=[], author_ids=[])
 
 
 def _write_byline(article, old_ids, new_ids):
