@@ -5,6 +5,3 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "التحرير"
-
-    def ready(self):
-        from . import search_signals  # noqa: F401 - connects the receivers

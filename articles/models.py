@@ -16,7 +16,6 @@ from django.utils.text import Truncator, slugify
 
 from .arabic import normalize, strip_marks
 from .sanitize import clean_body, plain_text
-from .search import refresh_documents as refresh_search_documents
 
 
 @functools.lru_cache(maxsize=16384)
@@ -434,11 +433,10 @@ class Article(models.Model):
         if not self.slug:
             self.slug = arabic_slug(self.headline)
         self.version += 1
+        # The search document (headline A; kicker, summary, authors and tags B; body C) also
+        # depends on the byline and tags, written after this row: workflow.services.article_save
+        # rebuilds it once, when all of them are in place.
         super().save(*args, **kwargs)
-        # The normalised text and the weighted vector (headline A; kicker, summary, authors and
-        # tags B; body C) are built in articles/search.py; articles/search_signals.py keeps
-        # them current when the byline, the tags or a name change.
-        self.search_text = refresh_search_documents(Article.objects.filter(pk=self.pk))[self.pk]
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})

@@ -1,24 +1,19 @@
-"""Writes that span several models: importing pages, recording the masthead."""
+"""Domain writes beside the article itself: authors, tags, sections and the masthead.
 
-import datetime
+Articles are written by ``workflow.services.article_save`` only. Each write here announces
+what it changed through ``articles.events`` once its transaction commits.
+"""
+
 import hashlib
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.html import escape
 
 from .arabic import normalize
-from .models import (
-    Article,
-    Author,
-    Byline,
-    MastheadRole,
-    MastheadTerm,
-    Section,
-    arabic_slug,
-)
-from .search import refresh_documents as refresh_search_documents
+from .events import announce_content_change
+from .models import Article, Author, MastheadRole, MastheadTerm, Section, arabic_slug
+from .search import refresh_documents
 
 
 def unique_slug(model, text):
@@ -31,6 +26,11 @@ def unique_slug(model, text):
     return slug
 
 
+def _validate(instance):
+    """``full_clean()``, leaving an empty slug out: ``save()`` derives it from the name."""
+    instance.full_clean(exclude=None if getattr(instance, "slug", True) else ["slug"])
+
+
 def author_get_or_create(*, name):
     """Return the author called ``name`` in any spelling, creating one if there is none."""
     author = Author.objects.filter(normalized_name=normalize(name)).order_by("id").first()
@@ -38,7 +38,49 @@ def author_get_or_create(*, name):
         author = Author(name=name, slug=unique_slug(Author, name))
         author.full_clean()
         author.save()
+        announce_content_change("articles.Author", [author.pk])
     return author
+
+
+@transaction.atomic
+def _named_save(instance, relation):
+    """Save an author or a tag; a new name is rewritten into the search documents using it."""
+    model = type(instance)
+    old_name = None
+    if instance.pk is not None:
+        old_name = model.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    _validate(instance)
+    instance.save()
+    if old_name is not None and old_name != instance.name:
+        refresh_documents(Article.objects.filter(**{relation: instance}))
+    announce_content_change(model._meta.label, [instance.pk])
+    return instance
+
+
+def author_save(*, author):
+    """Save ``author``; if renamed, the articles under their name find them by the new one."""
+    return _named_save(author, "authors")
+
+
+def tag_save(*, tag):
+    """Save ``tag``; if renamed, the articles carrying it are found by the new name."""
+    return _named_save(tag, "tags")
+
+
+def content_save(*, instance):
+    """Save a row of any other model readers see (a section, a masthead term) and announce it."""
+    _validate(instance)
+    instance.save()
+    announce_content_change(type(instance)._meta.label, [instance.pk])
+    return instance
+
+
+def content_delete(*, queryset):
+    """Delete the rows of ``queryset`` (a model readers see) and announce them."""
+    pks = list(queryset.values_list("pk", flat=True))
+    queryset.delete()
+    if pks:
+        announce_content_change(queryset.model._meta.label, pks)
 
 
 def _find_by_spelling(queryset, field, text):
@@ -53,6 +95,7 @@ def section_get_or_create(*, name):
         section = Section(name=name, slug=unique_slug(Section, name))
         section.full_clean()
         section.save()
+        announce_content_change("articles.Section", [section.pk])
     return section
 
 
@@ -63,6 +106,7 @@ def masthead_role_get_or_create(*, title):
         role = MastheadRole(title=title, position=last + 10)
         role.full_clean()
         role.save()
+        announce_content_change("articles.MastheadRole", [role.pk])
     return role
 
 
@@ -92,7 +136,9 @@ def masthead_term_record(*, role_title, person_name, day):
         term = before
         if after_same:  # the day bridges two terms of the same person: make them one
             term.ends_on = after.ends_on
+            merged = after.pk
             after.delete()
+            announce_content_change("articles.MastheadTerm", [merged])
         else:
             term.ends_on = day
     elif after_same:
@@ -102,6 +148,7 @@ def masthead_term_record(*, role_title, person_name, day):
         term = MastheadTerm(role=role, person_name=person_name, starts_on=day, ends_on=day)
     term.full_clean()
     term.save()
+    announce_content_change("articles.MastheadTerm", [term.pk])
     return ""
 
 
@@ -114,44 +161,3 @@ def legacy_key(page):
     """Identify an imported page by its date and normalised headline."""
     text = f"{page.date.isoformat()}|{normalize(page.headline)}"
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-@transaction.atomic
-def legacy_page_import(*, page, section_name):
-    """Publish a parsed legacy page; return (article, created, warnings)."""
-    key = legacy_key(page)
-    existing = Article.objects.filter(legacy_key=key).first()
-    if existing is not None:
-        return existing, False, []
-
-    warnings = []
-    for role_title, person_name in page.masthead:
-        warning = masthead_term_record(
-            role_title=role_title, person_name=person_name, day=page.date
-        )
-        if warning:
-            warnings.append(warning)
-
-    noon = datetime.datetime.combine(page.date, datetime.time(12, 0))
-    article = Article(
-        headline=page.headline,
-        section=section_get_or_create(name=section_name),
-        agency_credit=page.agency_credit,
-        body=paragraphs_html(page.paragraphs),
-        status=Article.Status.PUBLISHED,
-        published_at=timezone.make_aware(noon),
-        legacy_key=key,
-    )
-    article.full_clean()
-    article.save()
-    authors = []
-    for name in page.authors:
-        author = author_get_or_create(name=name)
-        if author not in authors:
-            authors.append(author)
-    Byline.objects.bulk_create(
-        Byline(article=article, author=author, position=position)
-        for position, author in enumerate(authors)
-    )
-    refresh_search_documents(Article.objects.filter(pk=article.pk))  # bulk_create sends no signal
-    return article, True, warnings

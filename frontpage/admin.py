@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from articles.admin import AnnouncedWritesMixin
+
 from .models import BreakingNews, FrontPageSlot
 
 EDITOR_PERMISSION = "articles.publish_article"
@@ -25,7 +27,7 @@ class EditorsOnlyMixin:
 
 
 @admin.register(FrontPageSlot)
-class FrontPageSlotAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class FrontPageSlotAdmin(AnnouncedWritesMixin, EditorsOnlyMixin, admin.ModelAdmin):
     list_display = ["article", "position", "article_section", "is_live"]
     list_editable = ["position"]
     list_select_related = ["article__section"]
@@ -41,7 +43,7 @@ class FrontPageSlotAdmin(EditorsOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(BreakingNews)
-class BreakingNewsAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class BreakingNewsAdmin(AnnouncedWritesMixin, EditorsOnlyMixin, admin.ModelAdmin):
     list_display = ["text", "is_active", "starts_at", "expires_at", "is_live"]
     list_filter = ["is_active"]
     list_editable = ["is_active"]

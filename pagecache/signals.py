@@ -1,45 +1,23 @@
-"""Every model a reader page shows bumps the page-cache generation when it changes.
+"""A change readers can see drops the cached pages: one bump per announced write.
 
-The read counter (frontpage.HourlyRead) is left out on purpose: it is written by the read
-beacon through raw SQL on every article view, and the "most read" block has its own 5-minute
-cache. Autosaves, presence, editorial notes and transitions are not shown to readers either
-(a transition always comes with a save of the article, which bumps).
+The writes announce themselves through ``articles.events`` once committed (an article with its
+byline, tags and corrections as one ``article_changed``; sections, tags, authors, the
+masthead, front-page slots and the breaking banner as ``content_changed``), so no model
+signal is needed here. The read counter (frontpage.HourlyRead) announces nothing on purpose:
+the read beacon writes it on every article view, and the "most read" block has its own
+5-minute cache. Autosaves, presence and editorial notes are not shown to readers.
 """
 
-from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from articles.events import article_changed, content_changed
 
 from . import generation
 
-SHOWN_TO_READERS = [
-    "articles.Article",
-    "articles.Byline",
-    "articles.Correction",
-    "articles.Section",
-    "articles.Tag",
-    "articles.Author",
-    "articles.MastheadRole",
-    "articles.MastheadTerm",
-    "frontpage.FrontPageSlot",
-    "frontpage.BreakingNews",
-]
 
-
-def content_changed(sender, **kwargs):
-    generation.bump()
-
-
-def tags_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        generation.bump()
-
-
-for label in SHOWN_TO_READERS:
-    model = apps.get_model(label)
-    post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-save-{label}")
-    post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-delete-{label}")
-m2m_changed.connect(
-    tags_changed,
-    sender=apps.get_model("articles.Article").tags.through,
-    dispatch_uid="pagecache-tags",
-)
+@receiver(article_changed, dispatch_uid="pagecache-article-changed")
+@receiver(content_changed, dispatch_uid="pagecache-content-changed")
+def drop_cached_pages(sender, **kwargs):
+    # After commit: a request that read the old rows has keyed its page on the old
+    # generation, so one bump is enough (generation.bump() adds one for inside transactions).
+    generation._bump()

@@ -1,8 +1,15 @@
 """Keep stored photo files in step with the rows that point at them.
 
-Article and Author belong to the articles app; their files are this app's business, so the
-work hangs on model signals rather than on their save() methods. Everything touching storage
-runs in ``transaction.on_commit``: a rolled-back save neither loses the old photo nor makes
+An article's lead image follows ``article_changed``, announced once per save after commit by
+the write service: renditions for a new photo or focal point, the old files dropped when the
+photo is replaced. Model signals remain for what no service routes:
+
+- ``post_delete`` of articles and authors: rows also go by cascade (a user deleted with their
+  author, a bulk delete), which only Django's deletion collector sees.
+- an author's replaced photo (``post_init``/``post_save``): authors are written by the admin
+  and by the domain services of ``articles``, which cannot call this app.
+
+Storage is only touched after commit: a rolled-back save neither loses the old photo nor makes
 renditions of a photo that was never recorded.
 """
 
@@ -12,6 +19,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
+from articles.events import article_changed
 from articles.models import Article, Author
 
 from . import renditions
@@ -27,38 +35,20 @@ def _stored_name(instance, field):
     return getattr(value, "name", value) or ""
 
 
-def _article_state(article):
-    return (
-        _stored_name(article, "lead_image"),
-        article.__dict__.get("lead_image_focal_x"),
-        article.__dict__.get("lead_image_focal_y"),
-    )
-
-
-@receiver(post_init, sender=Article)
-def remember_article_photo(sender, instance, **kwargs):
-    setattr(instance, _STATE, _article_state(instance))
+@receiver(article_changed, dispatch_uid="photos-article-changed")
+def update_article_renditions(sender, change, **kwargs):
+    if change.deleted:
+        return  # post_delete below lets go of the file
+    old_name, new_name = change.old_lead_image, change.new_lead_image
+    if old_name and old_name != new_name:
+        _delete_if_unused(old_name)
+    if new_name and change.lead_image_changed:
+        _sync(new_name, change.new_focal_point)
 
 
 @receiver(post_init, sender=Author)
 def remember_author_photo(sender, instance, **kwargs):
     setattr(instance, _STATE, _stored_name(instance, "photo"))
-
-
-@receiver(post_save, sender=Article)
-def update_article_renditions(sender, instance, created=False, raw=False, **kwargs):
-    if raw:
-        return
-    # A new row may have been built with its photo already set: it still needs renditions.
-    before = ("", None, None) if created else getattr(instance, _STATE, ("", None, None))
-    old_name = before[0]
-    after = _article_state(instance)
-    setattr(instance, _STATE, after)
-    new_name, focal_x, focal_y = after
-    if old_name and old_name != new_name:
-        transaction.on_commit(lambda: _delete_if_unused(old_name))
-    if new_name and before != after:
-        transaction.on_commit(lambda: _sync(new_name, (focal_x, focal_y)))
 
 
 @receiver(post_save, sender=Author)

@@ -10,6 +10,7 @@ from PIL import Image
 
 from articles.models import Article
 from photos.images import clean_image
+from workflow.services import article_save
 
 article = Article.objects.published().first()
 if not (article.lead_image and default_storage.exists(article.lead_image.name)):
@@ -32,4 +33,4 @@ if not (article.lead_image and default_storage.exists(article.lead_image.name)):
         f"lead/audit/{image.filename()}", ContentFile(image.content)
     )
     article.lead_image_alt = "صورة للاختبار"
-    article.save()
+    article_save(article=article)

@@ -13,7 +13,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, MastheadRole, MastheadTerm, Section, Tag
+from articles.models import Article, Author, MastheadRole, MastheadTerm, Section, Tag
+from workflow.services import article_save
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -83,11 +84,8 @@ def make_article(db, make_section):
         }
         if "section" not in fields:
             fields["section"] = make_section()
-        article = Article.objects.create(**fields)
-        for position, author in enumerate(authors):
-            Byline.objects.create(article=article, author=author, position=position)
-        article.tags.set(tags)
-        return article
+        # As the desk and the commands do: one save with its byline, tags and search document.
+        return article_save(article=Article(**fields), authors=authors, tags=tags)
 
     return make
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg2 import sql
 
+from articles.events import content_changed
 from articles.models import Article
 
 
@@ -67,8 +68,19 @@ def test_backup_and_restore_round_trip(
 
     settings.MEDIA_ROOT = tmp_path / "restored-media"
     out = StringIO()
-    call_command("restore", str(backup), "--database", scratch_database, stdout=out)
+    announced = []
+
+    def receive(sender, label, pks, **kwargs):
+        announced.append((label, pks))
+
+    content_changed.connect(receive, weak=False, dispatch_uid="test-restore-announced")
+    try:
+        call_command("restore", str(backup), "--database", scratch_database, stdout=out)
+    finally:
+        content_changed.disconnect(dispatch_uid="test-restore-announced")
     assert "row counts match" in out.getvalue()
+    # Whole tables, no article saved one by one: one announcement that everything changed.
+    assert announced == [(None, None)]
     assert (settings.MEDIA_ROOT / "uploads" / "2024" / "photo.jpg").read_bytes() == (
         photo.read_bytes()
     )

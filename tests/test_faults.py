@@ -28,7 +28,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article, Byline, MastheadTerm
-from articles.services import Byline as ServicesByline
+from articles.models import Byline as ServicesByline
 
 from .conftest import FIXTURES
 from .private_services import PrivatePostgres, PrivateRedis, free_port, wait_for_port

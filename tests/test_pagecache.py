@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article, Byline, Correction, MastheadTerm
+from articles.models import Article, Author, Correction, MastheadTerm, Tag
+from articles.services import author_save, content_delete, content_save, tag_save
 from frontpage.models import BreakingNews, FrontPageSlot
 from tests.workflow_helpers import article_data, change_url
+from workflow.services import article_delete, article_save
 
 Status = Article.Status
 
@@ -61,72 +63,75 @@ def test_headers_and_304_without_the_app_cache_too(client, make_article):
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
+# Each change is made the way the code makes it (the write services), and committed.
+
+
 def _change_headline(article):
     article.headline = "عنوان بعد التعديل"
-    article.save()
+    article_save(article=article)
     return "عنوان بعد التعديل"
 
 
 def _publish(article):
-    draft = Article.objects.create(
-        headline="خبر نُشر للتو", section=article.section, status=Status.DRAFT
+    draft = article_save(
+        article=Article(headline="خبر نُشر للتو", section=article.section, status=Status.DRAFT)
     )
     draft.status = Status.PUBLISHED
     draft.published_at = timezone.now() - datetime.timedelta(minutes=1)
-    draft.save()
+    article_save(article=draft)
     return "خبر نُشر للتو"
 
 
 def _add_byline(article):
-    from articles.models import Author
-
     author = Author.objects.create(name="كاتبة جديدة", slug="كاتبة-جديدة")
-    Byline.objects.create(article=article, author=author, position=5)
+    article_save(article=article, authors=[*article.ordered_authors(), author])
     return "كاتبة جديدة"
 
 
 def _add_tag(article):
-    from articles.models import Tag
-
-    article.tags.add(Tag.objects.create(name="وسم طارئ"))
+    article_save(article=article, tags=[*article.tags.all(), Tag.objects.create(name="وسم طارئ")])
     return "وسم طارئ"
 
 
 def _add_correction(article):
+    # As the article admin does: the correction's inline is saved with the article.
     Correction.objects.create(article=article, text="صُحّح رقم الضحايا")
+    article_save(article=article)
     return "صُحّح رقم الضحايا"
 
 
 def _rename_section(article):
     article.section.name = "قسم بعد التعديل"
-    article.section.save()
+    content_save(instance=article.section)
     return "قسم بعد التعديل"
 
 
 def _rename_tag(article):
     tag = article.tags.get()
     tag.name = "وسم بعد التعديل"
-    tag.save()
+    tag_save(tag=tag)
     return "وسم بعد التعديل"
 
 
 def _rename_author(article):
     author = article.authors.get()
     author.name = "اسم بعد التعديل"
-    author.save()
+    author_save(author=author)
     return "اسم بعد التعديل"
 
 
 def _change_masthead(article):
     term = MastheadTerm.objects.get()
     term.person_name = "رئيس تحرير جديد"
-    term.save()
+    content_save(instance=term)
     return "رئيس تحرير جديد"
 
 
 def _breaking(article):
-    BreakingNews.objects.create(
-        text="عاجل: زلزال", expires_at=timezone.now() + datetime.timedelta(hours=1)
+    content_save(
+        instance=BreakingNews(
+            text="عاجل: زلزال", expires_at=timezone.now() + datetime.timedelta(hours=1)
+        )
     )
     return "عاجل: زلزال"
 
@@ -147,14 +152,16 @@ def _breaking(article):
     ],
 )
 def test_every_kind_of_change_shows_on_the_very_next_request(
-    client, page_cache, make_article, make_author, make_tag, roles, make_term, change
-):
+    client, page_cache, make_article, make_author, make_tag, roles, make_term, change,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     make_term(roles["editor"], "رئيس التحرير الأول", datetime.date(2000, 1, 1))
     article = make_article(authors=[make_author()], tags=[make_tag("وسم أول")])
     urls = [article.get_absolute_url(), "/", "/latest/"]
     for url in urls:
         html(client, url)
-    expected = change(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        expected = change(article)
     article.refresh_from_db()
     # the article page for changes to it, the listing pages for a new article
     pages = {url: html(client, url) for url in urls}
@@ -163,46 +170,55 @@ def test_every_kind_of_change_shows_on_the_very_next_request(
         assert expected in pages[article.get_absolute_url()]
 
 
-def test_unpublishing_and_deleting_take_the_article_off_at_once(client, page_cache, make_article):
+def test_unpublishing_and_deleting_take_the_article_off_at_once(
+    client, page_cache, make_article, django_capture_on_commit_callbacks
+):
     kept = make_article(headline="خبر باق")
     gone = make_article(headline="خبر سيُسحب")
     deleted = make_article(headline="خبر سيُحذف")
     assert "خبر سيُسحب" in html(client, "/latest/")
     assert client.get(gone.get_absolute_url()).status_code == 200
     gone.status = Status.UNPUBLISHED
-    gone.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=gone)
     assert client.get(gone.get_absolute_url()).status_code == 404
     assert "خبر سيُسحب" not in html(client, "/latest/")
     url = deleted.get_absolute_url()
-    deleted.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_delete(article=deleted)
     assert client.get(url).status_code == 404
     page = html(client, "/latest/")
     assert "خبر سيُحذف" not in page and "خبر باق" in page
     assert kept.pk
 
 
-def test_front_page_slots_show_at_once(client, page_cache, make_article):
+def test_front_page_slots_show_at_once(
+    client, page_cache, make_article, django_capture_on_commit_callbacks
+):
     old = make_article(
         headline="خبر قديم للصدارة", published_at=timezone.now() - datetime.timedelta(days=3)
     )
     make_article(headline="أحدث خبر")
     assert html(client, "/").index("أحدث خبر") < html(client, "/").index("خبر قديم للصدارة")
-    slot = FrontPageSlot.objects.create(article=old, position=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        slot = content_save(instance=FrontPageSlot(article=old, position=1))
     page = html(client, "/")
     assert page.index("خبر قديم للصدارة") < page.index("أحدث خبر")
-    slot.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        content_delete(queryset=FrontPageSlot.objects.filter(pk=slot.pk))
     page = html(client, "/")
     assert page.index("أحدث خبر") < page.index("خبر قديم للصدارة")
 
 
 def test_an_edit_in_the_admin_shows_on_the_next_request(
-    client, page_cache, make_user, make_article, make_author
+    client, page_cache, make_user, make_article, make_author, django_capture_on_commit_callbacks
 ):
     article = make_article(headline="عنوان قبل المحرر", authors=[make_author()])
     assert "عنوان قبل المحرر" in html(client, article.get_absolute_url())
     editor = client.__class__()
     editor.force_login(make_user("editor"))
-    response = editor.post(change_url(article), article_data(article, headline="عنوان المحرر"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(change_url(article), article_data(article, headline="عنوان المحرر"))
     assert response.status_code == 302
     page = html(client, article.get_absolute_url())
     assert "عنوان المحرر" in page and "عنوان قبل المحرر" not in page
@@ -285,15 +301,17 @@ def test_unknown_pages_are_not_cached_as_pages_of_others(client, page_cache, mak
 
 
 def test_invalidation_on_the_real_redis(
-    client, page_cache, real_redis, make_article, django_assert_num_queries
-):
+    client, page_cache, real_redis, make_article, django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     article = make_article(headline="خبر في ريديس")
     html(client, article.get_absolute_url())
     with django_assert_num_queries(0):
         assert "خبر في ريديس" in html(client, article.get_absolute_url())
     assert real_redis.get("pagecache:generation") is not None
     article.headline = "خبر معدّل في ريديس"
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=article)
     assert "خبر معدّل في ريديس" in html(client, article.get_absolute_url())
 
 

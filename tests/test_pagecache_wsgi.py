@@ -6,6 +6,7 @@ from django.core.handlers.wsgi import WSGIHandler
 
 from pagecache.wsgi import CachedPageApplication
 from tests.wsgi_helpers import call
+from workflow.services import article_save
 
 
 @pytest.mark.parametrize("secure", [False, True])
@@ -68,7 +69,9 @@ def test_304_and_head_match_the_full_stack(apps, rf, make_article):
     assert len(reached) == 1
 
 
-def test_an_edit_reaches_the_very_next_request(apps, rf, make_article):
+def test_an_edit_reaches_the_very_next_request(
+    apps, rf, make_article, django_capture_on_commit_callbacks
+):
     shortcut, reached, _ = apps
     article = make_article(headline="العنوان الأول")
     url = article.get_absolute_url()
@@ -76,7 +79,8 @@ def test_an_edit_reaches_the_very_next_request(apps, rf, make_article):
     assert "العنوان الأول" in call(shortcut, rf, url)["body"].decode()
     assert len(reached) == 1
     article.headline = "العنوان بعد التعديل"
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=article)
     assert "العنوان بعد التعديل" in call(shortcut, rf, url)["body"].decode()
     assert len(reached) == 2  # the old entry's generation is no longer current
     assert "العنوان بعد التعديل" in call(shortcut, rf, url)["body"].decode()

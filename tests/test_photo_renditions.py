@@ -17,6 +17,7 @@ from articles.models import Article
 from pagecache import generation
 from photos import renditions
 from photos.images import clean_image
+from workflow.services import article_delete, article_save
 
 from .photo_files import GPS, encode, files_under, jpeg_with_gps, photo
 
@@ -101,7 +102,7 @@ def test_card_crops_follow_the_focal_point(make_article, django_capture_on_commi
     assert crop.getpixel((320, 180))[2] > 150  # blue: the right of the photo
     with django_capture_on_commit_callbacks(execute=True):
         article.lead_image_focal_x = 0.1
-        article.save()
+        article_save(article=article)
     left = renditions.cards(name, (0.1, None))[-1][1]
     assert open_stored(left.name).getpixel((320, 180))[0] > 150  # red: the left
     assert not default_storage.exists(right.name)  # the crop for the old point is gone
@@ -190,7 +191,7 @@ def test_replacing_the_photo_removes_the_old_files_after_commit(
     new = store_original(encode(photo((640, 480))))
     with django_capture_on_commit_callbacks(execute=True):
         article.lead_image = new
-        article.save()
+        article_save(article=article)
     remaining = stored_names(settings.MEDIA_ROOT)
     assert not remaining & old_files
     assert remaining == {new} | {r.name for r in renditions.planned(new)}
@@ -203,8 +204,8 @@ def test_clearing_and_deleting_leave_nothing_behind(
     deleted = article_with_photo((640, 480))
     with django_capture_on_commit_callbacks(execute=True):
         cleared.lead_image = ""
-        cleared.save()
-        deleted.delete()
+        article_save(article=cleared)
+        article_delete(article=deleted)
     assert files_under(settings.MEDIA_ROOT) == []
 
 

@@ -23,6 +23,7 @@ from pagecache import generation, publish
 from pagecache.management.commands.watch_published_pages import Watcher
 from pagecache.wsgi import CachedPageApplication
 from tests.wsgi_helpers import call
+from workflow.services import article_save
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -94,10 +95,13 @@ def test_a_rendered_page_is_published_with_its_body(apps, pages, rf, make_articl
     assert "خبر منشور في ملف" in published.read_text()
 
 
-def test_an_edit_switches_published_pages_off_before_it_answers(apps, pages, rf, make_article):
+def test_an_edit_switches_published_pages_off_before_it_answers(
+    apps, pages, rf, make_article, django_capture_on_commit_callbacks
+):
     shortcut, _, _ = apps
     record_headers(pages, shortcut, rf)
-    article = make_article(headline="العنوان الأول")
+    with django_capture_on_commit_callbacks(execute=True):  # a committed new article
+        article = make_article(headline="العنوان الأول")
     url = article.get_absolute_url()
     call(shortcut, rf, url)
     call(shortcut, rf, "/")
@@ -105,7 +109,9 @@ def test_an_edit_switches_published_pages_off_before_it_answers(apps, pages, rf,
     assert current_file(pages, decoded).exists() and current_file(pages, "/").exists()
     before = os.readlink(pages / publish.CURRENT)
     article.headline = "العنوان بعد التعديل"
-    article.save()
+    # Committed, as the admin's request commits before it answers.
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=article)
     assert os.readlink(pages / publish.CURRENT) != before
     assert not current_file(pages, decoded).exists()
     assert not current_file(pages, "/").exists()  # every page, not only the article's
@@ -142,11 +148,14 @@ def test_what_is_never_published(apps, pages, rf, settings, make_article, client
     assert current_file(pages, "/").exists()
 
 
-def test_the_watcher_bumps_at_a_scheduled_time(apps, pages, rf, make_article):
+def test_the_watcher_bumps_at_a_scheduled_time(
+    apps, pages, rf, make_article, django_capture_on_commit_callbacks
+):
     shortcut, _, _ = apps
     record_headers(pages, shortcut, rf)
     soon = timezone.now() + datetime.timedelta(seconds=3)
-    make_article(headline="خبر مجدول", published_at=soon)
+    with django_capture_on_commit_callbacks(execute=True):  # a committed new article
+        make_article(headline="خبر مجدول", published_at=soon)
     watcher = Watcher(pages, lifetime=3600)
     watcher.step()
     call(shortcut, rf, "/")

@@ -31,12 +31,18 @@ def test_a_chain_collapses_to_one_hop_and_a_return_drops_the_loop(site):
     redirect_record(site=site, old_path="/a/", new_path="/b/")
     redirect_record(site=site, old_path="/b/", new_path="/c/")
 
-    assert dict(Redirect.objects.values_list("old_path", "new_path")) == {"/a/": "/c/", "/b/": "/c/"}
+    assert dict(Redirect.objects.values_list("old_path", "new_path")) == {
+        "/a/": "/c/",
+        "/b/": "/c/",
+    }
 
     redirect_record(site=site, old_path="/c/", new_path="/b/")
 
     # /b/ is live again: nothing sends it away, and everything else goes there in one hop.
-    assert dict(Redirect.objects.values_list("old_path", "new_path")) == {"/a/": "/b/", "/c/": "/b/"}
+    assert dict(Redirect.objects.values_list("old_path", "new_path")) == {
+        "/a/": "/b/",
+        "/c/": "/b/",
+    }
 
 
 @pytest.mark.parametrize(

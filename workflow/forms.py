@@ -1,3 +1,4 @@
+from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,14 +8,16 @@ from articles.models import Article
 
 from . import rules
 from .revisions import version_for_number
+from .services import CONFLICT_MESSAGE, article_lock
 
 Status = Article.Status
 
 
-class WorkflowFormMixin(forms.Form):
-    """The workflow's part of the article form: allowed states, a note, the loaded version.
+class ArticleForm(forms.ModelForm):
+    """The desk's article form: the article's fields, the states this user may choose, a note
+    for the state change and the version the edit started from.
 
-    ``user`` is set on the class by the admin's ``get_form``.
+    ``user`` is set by ``ArticleAdmin.get_form`` on the form class it builds for a request.
     """
 
     transition_note = forms.CharField(
@@ -26,6 +29,18 @@ class WorkflowFormMixin(forms.Form):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     user = None
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "kicker", "section", "agency_credit", "summary", "body", "status",
+            "published_at", "expires_at", "tags", "lead_image", "lead_image_alt",
+            "lead_image_caption", "lead_image_credit", "slug",
+        ]  # fmt: skip
+        widgets = {
+            "body": CKEditorUploadingWidget(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and data.get("_transition"):
@@ -56,27 +71,20 @@ class WorkflowFormMixin(forms.Form):
         return cleaned
 
     def _check_version(self, loaded):
-        # The admin's change view runs in one transaction: the row stays locked until this
-        # save commits, so of two simultaneous saves from the same version only one passes.
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .get()
-        )
-        if loaded == current:
+        # Checked here to answer with the form (the save service checks again): the admin's
+        # change view runs in one transaction, and the row stays locked until it commits.
+        if article_lock(article_id=self.instance.pk)["version"] == loaded:
             return
         self.conflict = True
-        message = (
-            "لم يُحفظ تعديلك: عدّل شخص آخر هذا المقال بعد أن فتحته. "
-            "نصّك ما زال في النموذج أدناه؛ راجع ما تغيّر ثم انقل تعديلك إلى النسخة الحالية."
-        )
         old = version_for_number(self.instance, loaded) if loaded is not None else None
         if old is not None:
             url = reverse("admin:articles_article_compare", args=[self.instance.pk])
             raise ValidationError(
                 format_html(
-                    '{} <a href="{}?from={}">اعرض ما تغيّر منذ فتحته</a>', message, url, old.pk
+                    '{} <a href="{}?from={}">اعرض ما تغيّر منذ فتحته</a>',
+                    CONFLICT_MESSAGE,
+                    url,
+                    old.pk,
                 )
             )
-        raise ValidationError(message)
+        raise ValidationError(CONFLICT_MESSAGE)

@@ -26,9 +26,13 @@ from articles.models import (
     Tag,
 )
 
+from .services import article_save
+
 # Workflow fields stay as they are when old content is restored: restoring text must not
 # publish, unpublish or reschedule an article behind the state machine's back.
 KEPT_ON_RESTORE = ["status", "published_at", "expires_at", "version", "created_by_id"]
+# Nor are the row's identity, its stamps (the save sets them) and its import key.
+NOT_RESTORED = {*KEPT_ON_RESTORE, "id", "created_at", "updated_at", "updated_by_id", "legacy_key"}
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|tr|div)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -36,7 +40,7 @@ _TAG = re.compile(r"<[^>]+>")
 def register_models():
     if reversion.is_registered(Article):
         return
-    # Derived search columns are rebuilt by Article.save(); they are not content.
+    # Derived search columns are rebuilt by workflow.services; they are not content.
     reversion.register(Article, exclude=["search_text", "search_vector"], follow=["bylines"])
     reversion.register(Byline)
     # Corrections are public record: restoring old article text never removes one, so they
@@ -138,25 +142,26 @@ def compare(old_version, new_version):
 def restore(version, *, user):
     """Bring back an old version's content as a new revision; workflow fields stay current.
 
-    Only the article and its byline are put back (not whatever else was saved in the same
-    revision, such as a correction).
+    Only the article, its byline and its tags are put back (not whatever else was saved in the
+    same revision, such as a correction). Authors and tags deleted since are left out.
     """
     article = Article.objects.select_for_update().get(pk=version.object_id)
-    kept = {name: getattr(article, name) for name in KEPT_ON_RESTORE}
+    fields = version.field_dict
+    for field in Article._meta.concrete_fields:
+        if field.attname in fields and field.attname not in NOT_RESTORED:
+            setattr(article, field.attname, fields[field.attname])
     byline_type = ContentType.objects.get_for_model(Byline)
-    old_bylines = list(version.revision.version_set.filter(content_type=byline_type))
-    with reversion.create_revision():
-        article.bylines.all().delete()
-        version.revert()
-        for byline in old_bylines:
-            byline.revert()
-        article = Article.objects.get(pk=article.pk)
-        for name, value in kept.items():
-            setattr(article, name, value)
-        article.updated_by = user
-        article.save()
-        reversion.set_user(user)
-        reversion.set_comment(
-            f"استُعيدت نسخة {localtime(version.revision.date_created):%Y-%m-%d %H:%M}"
-        )
-    return article
+    bylines = sorted(
+        (v.field_dict for v in version.revision.version_set.filter(content_type=byline_type)),
+        key=lambda byline: (byline["position"], byline["id"]),
+    )
+    existing = set(
+        Author.objects.filter(pk__in=[b["author_id"] for b in bylines]).values_list("pk", flat=True)
+    )
+    return article_save(
+        article=article,
+        user=user,
+        authors=[b["author_id"] for b in bylines if b["author_id"] in existing],
+        tags=Tag.objects.filter(pk__in=fields.get("tags") or []),
+        comment=f"استُعيدت نسخة {localtime(version.revision.date_created):%Y-%m-%d %H:%M}",
+    )

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles.legacy import LegacyFormatError, parse_page
-from articles.services import legacy_page_import
+from workflow.services import legacy_page_import
 
 
 class Command(BaseCommand):

@@ -6,9 +6,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.arabic import normalize
-from articles.models import Article, Author, Byline, MastheadTerm, Section, Tag
-from articles.services import masthead_role_get_or_create, paragraphs_html
+from articles.events import announce_content_change
+from articles.models import Article, Author, MastheadTerm, Section, Tag
+from articles.services import (
+    content_save,
+    masthead_role_get_or_create,
+    paragraphs_html,
+    tag_save,
+)
 from operations import demo_content
+from workflow.services import article_save
 
 
 class Command(BaseCommand):
@@ -22,18 +29,22 @@ class Command(BaseCommand):
             sections[data["slug"]], new = Section.objects.get_or_create(
                 slug=data["slug"], defaults={"name": data["name"], "position": position * 10}
             )
+            if new:
+                announce_content_change("articles.Section", [sections[data["slug"]].pk])
             created["sections"] += new
         authors = {}
         for data in demo_content.AUTHORS:
             authors[data["slug"]], new = Author.objects.get_or_create(
                 slug=data["slug"], defaults={"name": data["name"], "bio": data["bio"]}
             )
+            if new:
+                announce_content_change("articles.Author", [authors[data["slug"]].pk])
             created["authors"] += new
         tags = {}
         for name in demo_content.TAGS:
             tag = Tag.objects.filter(normalized_name=normalize(name)).first()
             if tag is None:
-                tag = Tag.objects.create(name=name)
+                tag = tag_save(tag=Tag(name=name))
                 created["tags"] += 1
             tags[name] = tag
         for data in demo_content.MASTHEAD:
@@ -45,11 +56,10 @@ class Command(BaseCommand):
                     role=role, person_name=data["person"], starts_on=starts_on, ends_on=ends_on
                 )
                 try:
-                    term.full_clean()
+                    content_save(instance=term)
                 except ValidationError:
                     self.stderr.write(f"Skipped masthead term {term}: it overlaps recorded terms.")
                     continue
-                term.save()
                 created["masthead terms"] += 1
         for data in demo_content.ARTICLES:
             if Article.objects.filter(headline=data["headline"]).exists():
@@ -57,21 +67,21 @@ class Command(BaseCommand):
             published_at = timezone.make_aware(
                 datetime.datetime.fromisoformat(data["published_at"])
             )
-            article = Article.objects.create(
-                headline=data["headline"],
-                kicker=data["kicker"],
-                section=sections[data["section"]],
-                agency_credit=data["agency_credit"],
-                summary=data["summary"],
-                body=paragraphs_html(data["paragraphs"]),
-                status=Article.Status.PUBLISHED,
-                published_at=published_at,
+            article_save(
+                article=Article(
+                    headline=data["headline"],
+                    kicker=data["kicker"],
+                    section=sections[data["section"]],
+                    agency_credit=data["agency_credit"],
+                    summary=data["summary"],
+                    body=paragraphs_html(data["paragraphs"]),
+                    status=Article.Status.PUBLISHED,
+                    published_at=published_at,
+                ),
+                authors=[authors[slug] for slug in data["authors"]],
+                tags=[tags[name] for name in data["tags"]],
+                comment="محتوى تجريبي",
             )
-            Byline.objects.bulk_create(
-                Byline(article=article, author=authors[slug], position=position)
-                for position, slug in enumerate(data["authors"])
-            )
-            article.tags.set(tags[name] for name in data["tags"])
             created["articles"] += 1
         self.stdout.write(
             "Demo content loaded: "

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.events import announce_content_change
+
 from .backup import DUMP, MANIFEST, MEDIA, libpq_env, table_counts
 
 
@@ -60,6 +62,10 @@ class Command(BaseCommand):
         connection.close()
         if counts != manifest["rows"]:
             raise CommandError(f"row counts differ: backup {manifest['rows']}, restored {counts}")
+        # pg_restore writes whole tables in one transaction of its own, under no model: no
+        # article is saved one by one (nor should be, at 200,000 rows), so the restore is
+        # announced once, as a change of everything.
+        announce_content_change(None, None)
         self.stdout.write(
             f"Restored {counts['articles_article']} article(s), "
             f"{counts['reversion_version']} revision record(s), {len(members)} media file(s); "

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.models import Author, arabic_slug
+from articles.services import author_save
 from workflow.roles import ADMIN, EDITOR, WRITER
 
 ROLE_NAMES = {"writer": WRITER, "editor": EDITOR, "admin": ADMIN}
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             if byline.user_id and byline.user_id != user.pk:
                 raise CommandError(f"The author {author!r} is already linked to another login.")
             byline.user = user
-            byline.save()
+            author_save(author=byline)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Staff login created: user {username!r} ({group.name}), password {password!r}. "

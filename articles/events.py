@@ -1,0 +1,70 @@
+"""What changed, announced once per write after it is committed.
+
+Writers of content (``workflow.services`` for articles, admins and small services for the
+rest) announce through ``announce_article_change`` and ``announce_content_change``; whatever
+must follow a change readers can see (the page cache, photo renditions) connects to
+``article_changed`` or ``content_changed``. Sent after commit, so a rolled-back write announces
+nothing and a receiver always reads the committed rows.
+"""
+
+import dataclasses
+import logging
+
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+# Sent with ``change``, an ArticleChange.
+article_changed = Signal()
+# Sent with ``label`` ("articles.Section", "frontpage.BreakingNews", ...) and ``pks``, a
+# frozenset: the rows of any other model shown to readers that were written or deleted.
+# ``label`` and ``pks`` None: everything may have changed at once (a restored backup).
+content_changed = Signal()
+
+
+@dataclasses.dataclass(frozen=True)
+class ArticleChange:
+    """One article before and after a write. Ids only: the rows are read by who needs them."""
+
+    article_id: int
+    old_section_id: int | None
+    new_section_id: int | None
+    old_tag_ids: frozenset = frozenset()
+    new_tag_ids: frozenset = frozenset()
+    old_author_ids: tuple = ()
+    new_author_ids: tuple = ()
+    was_public: bool = False
+    is_public: bool = False
+    created: bool = False
+    deleted: bool = False
+    old_lead_image: str = ""
+    new_lead_image: str = ""
+    old_focal_point: tuple = (None, None)
+    new_focal_point: tuple = (None, None)
+
+    @property
+    def lead_image_changed(self):
+        return (self.old_lead_image, self.old_focal_point) != (
+            self.new_lead_image,
+            self.new_focal_point,
+        )
+
+
+def _send(signal, **kwargs):
+    # The write is committed by now: a failing receiver is logged, never turned into an
+    # error page for a save that succeeded, and never stops the receivers after it.
+    for receiver, result in signal.send_robust(sender=None, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("%s failed", receiver, exc_info=result)
+
+
+def announce_article_change(change, *, using=None):
+    """Send ``article_changed`` with ``change`` once the current transaction commits."""
+    transaction.on_commit(lambda: _send(article_changed, change=change), using=using)
+
+
+def announce_content_change(label, pks, *, using=None):
+    """Send ``content_changed`` for rows ``pks`` of model ``label`` once the transaction commits."""
+    pks = None if pks is None else frozenset(pks)
+    transaction.on_commit(lambda: _send(content_changed, label=label, pks=pks), using=using)
