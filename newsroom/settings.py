@@ -68,8 +68,16 @@ INSTALLED_APPS = [
     "benchmarks",
 ]
 
-# The sites framework's one site (contrib.redirects keys its rows on it).
+# The sites framework's one site: contrib.redirects keys its rows on it, and feeds and sitemaps
+# build their absolute links on its domain (the canonical host, whatever Host a request sent).
+# Kept in step with SITE_DOMAIN after every migrate (core/apps.py); admins may also edit it.
 SITE_ID = 1
+SITE_DOMAIN = os.environ.get(
+    "SITE_DOMAIN",
+    "127.0.0.1:8000"
+    if DEBUG
+    else next((host for host in ALLOWED_HOSTS if host[0] not in ".*["), "localhost"),
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

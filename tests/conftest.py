@@ -28,6 +28,28 @@ def _plain_http():
     from django.conf import settings
 
     settings.SECURE_SSL_REDIRECT = False
+    # Feeds and sitemaps link on the site's domain, kept on SITE_DOMAIN by every migrate and
+    # flush: the test client's host.
+    settings.SITE_DOMAIN = "testserver"
+
+
+@pytest.fixture(autouse=True)
+def _warm_site_cache(request, _django_clear_site_cache):
+    """Load the sites framework's one Site, as a server process does once, after pytest-django
+    empties that per-process cache for each test: query budgets are measured warm."""
+    if not request.node.get_closest_marker("django_db") and not {
+        "db",
+        "transactional_db",
+        "client",
+        "admin_client",
+        "live_server",
+    } & set(request.fixturenames):
+        return
+    from django.contrib.sites.models import Site
+
+    request.getfixturevalue("django_db_setup")  # the test database, never the real one
+    with request.getfixturevalue("django_db_blocker").unblock():
+        Site.objects.get_current()
 
 
 @pytest.fixture(autouse=True)
