@@ -144,14 +144,18 @@ def legacy_page_import(*, page, section_name):
     )
     article.full_clean()
     article.save()
-    authors = []
-    for name in page.authors:
-        author = author_get_or_create(name=name)
-        if author not in authors:
-            authors.append(author)
+    credited = []
+    for names, role in (
+        (page.authors, Byline.Role.WRITER),
+        (page.photographers, Byline.Role.PHOTOGRAPHER),
+    ):
+        for name in names:
+            credit = (author_get_or_create(name=name), role)
+            if credit not in credited:
+                credited.append(credit)
     Byline.objects.bulk_create(
-        Byline(article=article, author=author, position=position)
-        for position, author in enumerate(authors)
+        Byline(article=article, author=author, role=role, position=position)
+        for position, (author, role) in enumerate(credited)
     )
     refresh_search_documents(Article.objects.filter(pk=article.pk))  # bulk_create sends no signal
     return article, True, warnings
