@@ -21,7 +21,7 @@ search documents, since the forms are looked up as the stored vectors already ho
 """
 
 import functools
-import html
+import itertools
 import re
 from datetime import timedelta
 
@@ -34,7 +34,7 @@ from django.utils.safestring import mark_safe
 
 from .arabic import normalize
 from .plurals import other_forms
-from .sanitize import plain_text
+from .sanitize import escape_text, ltr_spans, plain_text
 
 # Longest query honoured: the rest of a pasted page is ignored rather than refused.
 MAX_QUERY_CHARS = 200
@@ -324,10 +324,28 @@ class Highlighter:
 
     @staticmethod
     def _render(pieces):
-        return "".join(
-            f"<mark>{html.escape(piece)}</mark>" if hit else html.escape(piece)
-            for piece, hit in pieces
-        )
+        """The pieces as HTML, matches in <mark>, left-to-right runs isolated in <bdi>.
+
+        A run (an address, say) may hold a match, so the runs are found on the whole passage
+        and a piece is cut where a run starts or ends; a <mark> never straddles a <bdi>.
+        """
+        text = "".join(piece for piece, _ in pieces)
+        spans = ltr_spans(text)
+        starts = {start for start, _ in spans}
+        edges = starts | {end for _, end in spans}
+        out, position = [], 0
+        for piece, hit in pieces:
+            end = position + len(piece)
+            cuts = [position, *sorted(edge for edge in edges if position < edge < end), end]
+            for start, stop in itertools.pairwise(cuts):
+                if start in edges:
+                    out.append("<bdi>" if start in starts else "</bdi>")
+                part = escape_text(piece[start - position : stop - position])
+                out.append(f"<mark>{part}</mark>" if hit else part)
+            position = end
+        if position in edges:
+            out.append("</bdi>")
+        return "".join(out)
 
     def highlight(self, text):
         """All of ``text``, HTML-escaped, matching words in ``<mark>``."""
