@@ -57,6 +57,8 @@ _MAX_DATELINE_WORDS = 3
 MAX_CREDIT_WORDS = 16
 _SENTENCE_END = re.compile(r"[.!؟?]$")
 _MAX_NAMES_WITHOUT_SEPARATOR = 5
+# "د. محمد عبد الرحمن أبو العينين" is six words; more is a sentence.
+_MAX_WORDS_IN_NAME = 6
 
 
 @dataclass
@@ -105,8 +107,14 @@ def split_byline(names):
     return authors, agency
 
 
+def _plausible_name(name):
+    """A person's name: a few words, no digits ("تقرير: النمو 3% هذا العام" is a sentence)."""
+    return len(name.split()) <= _MAX_WORDS_IN_NAME and not any(c.isdigit() for c in name)
+
+
 def _split_names(text, expected):
-    """Names and agencies in ``text``; ``expected`` people (from the verb) splits single names."""
+    """``(names, agencies)`` in ``text``, or None when the verb's ``expected`` number of people
+    cannot be found in it."""
     agencies = []
     # A parenthesised agency may sit anywhere: "فلان (أ ش أ)", "فلان و(أ ش أ)".
     for found in re.findall(r"\(([^()]*)\)", text):
@@ -119,7 +127,10 @@ def _split_names(text, expected):
         # كتبا / كتبوا say there are several writers: "أحمد ومنى" is then two names.
         words = names[0].split()
         cut = [i for i, word in enumerate(words) if i and word.startswith("و") and len(word) > 1]
-        if cut:
+        # For the dual only when the conjunctions add up: in "أحمد وليد ومنى" (كتبا) one of
+        # the two و belongs to a name, and which one cannot be told. The plural (كتبوا) is
+        # printed for two writers as well as for more, so every و splits.
+        if cut and (len(cut) + 1 == expected or expected > 2):
             parts, start = [], 0
             for index in cut:
                 parts.append(" ".join(words[start:index]))
@@ -127,6 +138,8 @@ def _split_names(text, expected):
                 start = index
             parts.append(" ".join(words[start:]))
             names = parts
+    if names and len(names) < min(expected, 2):
+        return None  # the verb names more writers than can be told apart: a person decides
     return names, agencies
 
 
@@ -211,8 +224,11 @@ def parse_credits(line):
         if not separated and end - position > _MAX_NAMES_WITHOUT_SEPARATOR:
             return None
         names_text = " ".join(t for t in tokens[position:end] if not _SEPARATOR.match(t))
-        names, agencies = _split_names(names_text, expected)
-        if not names and not agencies:
+        split = _split_names(names_text, expected)
+        if split is None:
+            return None
+        names, agencies = split
+        if not names and not agencies or not all(map(_plausible_name, names)):
             return None
         for role in dict.fromkeys(roles):
             target = credits.writers if role == WRITER else credits.photographers

@@ -52,6 +52,7 @@ WEEKDAYS = {
 DATE_LINE = re.compile(
     r"^(?:(?P<weekday>\S+)\s+)?(?P<day>\d{1,2})\s+(?P<month>\D+?)\s+(?P<year>\d{4})$"
 )
+_VERB_BYLINE = re.compile(r"^كتب(?:ت|ا|تا|وا|ن)?\s*[-–—:]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -134,7 +135,9 @@ def parse_page(text):
     ]
 
     skip_blank()
-    if position == len(numbered) or parse_credits(numbered[position][1]):
+    # Only a كتب line is taken for a byline standing where the headline should be: a headline
+    # may well read like another credit ("حوار: ...", "تقرير: ...").
+    if position == len(numbered) or _VERB_BYLINE.match(collapse(numbered[position][1])):
         line_number = numbered[position][0] if position < len(numbered) else len(lines)
         raise LegacyFormatError(line_number, "no headline after the masthead")
     headline = collapse(numbered[position][1])

@@ -212,3 +212,29 @@ def test_a_form_that_leaves_the_role_out_keeps_the_bylines_role(photographed):
     byline.role = ""
     byline.save()  # an empty role, as a form without the field sends, means the writer
     assert Byline.objects.get(pk=byline.pk).role == "writer"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["تقرير: الحكومة تعلن خطة جديدة لدعم صغار المزارعين في الدلتا", "تقرير - النمو 3% هذا العام"],
+)
+def test_a_sentence_after_a_credit_word_is_refused_not_credited(line):
+    assert parse_credits(line) is None
+    with pytest.raises(LegacyFormatError, match="looks like a byline"):
+        parse_page(PAGE.format(credits=line))
+
+
+def test_a_headline_that_reads_like_a_credit_is_still_the_headline():
+    page = parse_page(
+        PAGE.replace("عنوان الخبر", "حوار: وزيرة الثقافة").format(credits="كتب - منى")
+    )
+    assert page.headline == "حوار: وزيرة الثقافة"
+    assert page.authors == ["منى"]
+
+
+def test_the_verbs_number_splits_single_names_only_when_it_adds_up():
+    assert credits_of("كتبا - محمد عبد الله ومنى")[0] == ["محمد عبد الله", "منى"]
+    assert credits_of("كتبوا - أحمد علي ومنى")[0] == ["أحمد علي", "منى"]
+    # Which و is the conjunction cannot be told: the line is not read, and a page refused.
+    assert parse_credits("كتبا - أحمد وليد ومنى") is None
+    assert looks_like_credit("كتبا - أحمد وليد ومنى")
