@@ -117,8 +117,9 @@ def _split_names(text, expected):
     cannot be found in it."""
     agencies = []
     # A parenthesised agency may sit anywhere: "فلان (أ ش أ)", "فلان و(أ ش أ)".
+    # Kept in its brackets, as printed: "كتب - فلان و(أ ش أ)".
     for found in re.findall(r"\(([^()]*)\)", text):
-        agencies.append(collapse(found))
+        agencies.append(f"({collapse(found)})")
     text = collapse(re.sub(r"\s*و?\s*\([^()]*\)", " ", text))
     names, agency = split_byline(text) if text else ([], "")
     if agency:
@@ -185,7 +186,7 @@ def parse_credits(line):
     if not tokens or len(tokens) > MAX_CREDIT_WORDS or _SENTENCE_END.search(text):
         return None
     if len(tokens) <= 4 and _is_agency(text) or normalize(text.strip("()")) in AGENCIES:
-        return Credits(agencies=[text.strip("()")])
+        return Credits(agencies=[text])
     credits = Credits()
     position = 0
     # A dateline: a few words, a dash, then a credit word or an agency.
