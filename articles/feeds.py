@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article
+from .sanitize import isolate_plain
 
 FEED_ITEMS = 30
 
@@ -62,7 +63,7 @@ class ArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.summary_or_lead()
+        return isolate_plain(item.summary_or_lead())
 
     def item_pubdate(self, item):
         return item.published_at

@@ -1,8 +1,8 @@
 """Parse article pages exported from the old system (the layout of ../shared/seeds/).
 
 A page is: a date line (``الخميس 28 مارس 2024``), masthead lines in (title, name) pairs up to
-a blank line, the headline (the old system repeats it), an optional ``كتب - ...`` byline, and
-body paragraphs, one per line.
+a blank line, the headline (the old system repeats it), optional credit lines (``كتب - ...``,
+``تصوير: ...``, in the forms ``credits.py`` reads), and body paragraphs, one per line.
 """
 
 import datetime
@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .arabic import normalize, to_western_digits
+from .credits import looks_like_credit, parse_credits, split_byline  # noqa: F401 (public here)
 
 MONTHS = {
     normalize(name): number
@@ -51,8 +52,7 @@ WEEKDAYS = {
 DATE_LINE = re.compile(
     r"^(?:(?P<weekday>\S+)\s+)?(?P<day>\d{1,2})\s+(?P<month>\D+?)\s+(?P<year>\d{4})$"
 )
-BYLINE = re.compile(r"^كتب\s*[-–—:]\s*(?P<names>.+)$")
-AGENCY_PREFIX = normalize("وكال")
+_VERB_BYLINE = re.compile(r"^كتب(?:ت|ا|تا|وا|ن)?\s*[-–—:]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -71,6 +71,7 @@ class LegacyPage:
     masthead: list[tuple[str, str]] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     agency_credit: str = ""
+    photographers: list[str] = field(default_factory=list)
 
 
 def collapse(text):
@@ -99,35 +100,6 @@ def parse_date_line(text, line_number):
                 line_number, f"{match['weekday']!r} does not fall on {date.isoformat()}"
             )
     return date
-
-
-def split_byline(names):
-    """Split ``سامح عادل ومنى الشريف ووكالات الأنباء`` into authors and an agency credit.
-
-    A word starting with و may be the conjunction or part of a name (وليد، وائل), so a split
-    is taken only where both sides keep at least two words, or the rest names an agency.
-    """
-    authors = []
-    for part in re.split(r"\s*[،,]\s*", collapse(names)):
-        # A conjunction written apart ("علي و منى") is joined to the next word first.
-        words = re.sub(r"(^|\s)و\s+", r"\1و", part).split()
-        start = 0
-        for index in range(1, len(words)):
-            word = words[index]
-            if not word.startswith("و") or len(word) == 1:
-                continue
-            rest = [word[1:], *words[index + 1 :]]
-            is_agency = normalize(rest[0]).startswith(AGENCY_PREFIX)
-            if index - start >= 2 and (len(rest) >= 2 or is_agency):
-                authors.append(" ".join(words[start:index]))
-                words[index] = word[1:]
-                start = index
-        authors.append(" ".join(words[start:]))
-    authors = [name for name in authors if name]
-    agency = ""
-    if authors and normalize(authors[-1]).startswith(AGENCY_PREFIX):
-        agency = authors.pop()
-    return authors, agency
 
 
 def parse_page(text):
@@ -163,7 +135,9 @@ def parse_page(text):
     ]
 
     skip_blank()
-    if position == len(numbered) or BYLINE.match(collapse(numbered[position][1])):
+    # Only a كتب line is taken for a byline standing where the headline should be: a headline
+    # may well read like another credit ("حوار: ...", "تقرير: ...").
+    if position == len(numbered) or _VERB_BYLINE.match(collapse(numbered[position][1])):
         line_number = numbered[position][0] if position < len(numbered) else len(lines)
         raise LegacyFormatError(line_number, "no headline after the masthead")
     headline = collapse(numbered[position][1])
@@ -171,21 +145,42 @@ def parse_page(text):
     while position < len(numbered) and collapse(numbered[position][1]) in ("", headline):
         position += 1
 
-    authors, agency = [], ""
-    if position < len(numbered):
-        byline = BYLINE.match(collapse(numbered[position][1]))
-        if byline:
-            authors, agency = split_byline(byline["names"])
-            position += 1
+    authors, photographers, agencies, dateline = [], [], [], ""
+    while position < len(numbered):
+        credits = parse_credits(numbered[position][1])
+        if credits is None:
+            break
+        authors += [name for name in credits.writers if name not in authors]
+        photographers += [name for name in credits.photographers if name not in photographers]
+        agencies += [name for name in credits.agencies if name not in agencies]
+        dateline = dateline or credits.dateline
+        position += 1
+        skip_blank()
+    # A credit line this parser cannot read would otherwise become the first paragraph, its
+    # people credited nowhere. The file is refused rather than imported with a warning: a
+    # refused file is corrected and imported by running the command again, while a page
+    # already imported is skipped on the next run (same date and headline), so its byline
+    # could then only be mended by hand.
+    if position < len(numbered) and looks_like_credit(numbered[position][1]):
+        line_number, line = numbered[position]
+        raise LegacyFormatError(
+            line_number,
+            f"{collapse(line)!r} under the headline looks like a byline but is not one of the "
+            "forms this importer reads; write it as 'كتب - name' or 'تصوير - name', or start "
+            "the paragraph differently",
+        )
 
     paragraphs = [collapse(line) for _, line in numbered[position:] if line.strip()]
     if not paragraphs:
         raise LegacyFormatError(len(lines), "no body paragraphs after the headline and byline")
+    if dateline:  # printed at the head of the story: "القاهرة - ..."
+        paragraphs[0] = f"{dateline} - {paragraphs[0]}"
     return LegacyPage(
         date=date,
         headline=headline,
         paragraphs=paragraphs,
         masthead=masthead,
         authors=authors,
-        agency_credit=agency,
+        agency_credit="، ".join(agencies),
+        photographers=photographers,
     )

@@ -471,7 +471,11 @@ class Article(models.Model):
         return timezone.localdate(self.published_at) if self.published_at else None
 
     def ordered_authors(self):
-        return [byline.author for byline in self.bylines.all()]
+        """The writers, in byline order: what feeds, JSON-LD and the API call the authors."""
+        return [b.author for b in self.bylines.all() if b.role == Byline.Role.WRITER]
+
+    def ordered_photographers(self):
+        return [b.author for b in self.bylines.all() if b.role == Byline.Role.PHOTOGRAPHER]
 
     def summary_or_lead(self):
         return self.summary or Truncator(plain_text(self.body)).words(40)
@@ -482,13 +486,29 @@ def _bylines_with_authors():
 
 
 class Byline(models.Model):
-    """An author's place in an article's byline."""
+    """An author's place in an article's byline, as its writer or its photographer."""
+
+    class Role(models.TextChoices):
+        WRITER = "writer", "كاتب"
+        PHOTOGRAPHER = "photographer", "مصوّر"
 
     article = models.ForeignKey(
         Article, verbose_name="المقال", on_delete=models.CASCADE, related_name="bylines"
     )
     author = models.ForeignKey(
         Author, verbose_name="الكاتب", on_delete=models.PROTECT, related_name="bylines"
+    )
+    # db_default too: generate_articles COPYs bylines without naming this column. blank=True
+    # so that a form which leaves the role out (the desk's scripts, older clients) keeps the
+    # byline's role rather than failing; save() reads an empty role as the writer.
+    role = models.CharField(
+        "الدور",
+        max_length=20,
+        choices=Role.choices,
+        default=Role.WRITER,
+        db_default=Role.WRITER,
+        blank=True,
+        help_text="الكاتب يظهر بعد «كتب»، والمصوّر بعد «تصوير».",
     )
     position = models.PositiveSmallIntegerField("الترتيب", default=0)
 
@@ -497,11 +517,21 @@ class Byline(models.Model):
         verbose_name = "كاتب المقال"
         verbose_name_plural = "كتّاب المقال"
         constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+            # One person may both write and photograph a story ("كتب وصوّر").
+            models.UniqueConstraint(
+                fields=["article", "author", "role"], name="byline_unique_author_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["writer", "photographer"]), name="byline_role_known"
+            ),
         ]
 
     def __str__(self):
         return f"{self.author} — {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.role = self.role or self.Role.WRITER
+        super().save(*args, **kwargs)
 
 
 class Correction(models.Model):

@@ -13,23 +13,29 @@ spelling, so it stems ``الدولى`` to ``دولي`` but ``الدولي`` to `
 The vector is built with the ``simple`` configuration from words this module has already
 normalised, and holds each word twice, as written (normalised) and as its stem: a query word
 matches either, and an exact match counts twice, so it ranks above a match on the stem only.
+
+A third tier, for the query only, reaches what stemming cannot: a word listed in
+``articles/plurals.py`` (broken plurals, relational adjectives) is also looked for in its other
+forms. Those results come after every exact or stem match (``ranked()``), and need no new
+search documents, since the forms are looked up as the stored vectors already hold them.
 """
 
 import functools
-import html
+import itertools
 import re
 from datetime import timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .arabic import normalize
 from .pagination import paginate
-from .sanitize import plain_text
+from .plurals import other_forms
+from .sanitize import escape_text, ltr_spans, plain_text
 
 # Longest query honoured: the rest of a pasted page is ignored rather than refused.
 MAX_QUERY_CHARS = 200
@@ -154,22 +160,61 @@ def query_words(raw):
     return list(seen)[:MAX_QUERY_WORDS]
 
 
-def _word_query(word):
+# Clitics a listed form may carry in a query or an article: the light stemmer's prefixes
+# plus a lone و/ب/ل/ف/ك. A lone letter is taken off only when three letters remain, so بحق
+# (rightly) is not read as ب + حق.
+_CLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
+_MIN_AFTER_LONE_CLITIC = 3
+
+
+@functools.lru_cache(maxsize=4096)
+def related_forms(word):
+    """Tokens that find the other listed forms of the normalised ``word`` (see plurals.py).
+
+    A form is looked for bare (its stored stem, so زوار finds زواره) and, where the stemmer
+    would not reduce it to itself, with each clitic (البرلمان is stored as البرلمان and برلم).
+    """
+
+    def may_carry(clitic, rest):
+        return len(rest) >= (_MIN_AFTER_LONE_CLITIC if len(clitic) == 1 else 2)
+
+    cores = {word} | {
+        word[len(clitic) :]
+        for clitic in _CLITICS
+        if word.startswith(clitic) and may_carry(clitic, word[len(clitic) :])
+    }
+    found = set()
+    for core in cores:
+        for form in other_forms(core):
+            found.add(form)
+            found.update(
+                clitic + form
+                for clitic in _CLITICS
+                if may_carry(clitic, form) and form not in stems(clitic + form)
+            )
+    return frozenset(found - {word} - stems(word))
+
+
+def _word_query(word, *, related=True):
     query = SearchQuery(word, config="simple", search_type="plain")
-    for word_stem in sorted(stems(word) - {word}):
-        query |= SearchQuery(word_stem, config="simple", search_type="plain")
+    extra = stems(word) - {word}
+    if related:
+        extra |= related_forms(word)
+    for token in sorted(extra):
+        query |= SearchQuery(token, config="simple", search_type="plain")
     return query
 
 
-def build_query(query_word_list, *, match_all=True):
+def build_query(query_word_list, *, match_all=True, related=True):
     """A tsquery: each word as written or as its stem; all words (or any word) must match.
 
-    Every word goes to PostgreSQL as a bound parameter through ``plainto_tsquery``, so tsquery
-    syntax in the reader's input (``'&|!:*()``) is only ever text.
+    With ``related``, a word also matches the other forms plurals.py lists for it. Every word
+    goes to PostgreSQL as a bound parameter through ``plainto_tsquery``, so tsquery syntax in
+    the reader's input (``'&|!:*()``) is only ever text.
     """
     query = None
     for word in query_word_list:
-        term = _word_query(word)
+        term = _word_query(word, related=related)
         if query is None:
             query = term
         else:
@@ -216,12 +261,29 @@ def _newest_matches(queryset, query):
     return RawSQL(sql, (*recent_params, *older_params, MAX_RANKED))
 
 
-def ranked(queryset, query):
-    """``queryset`` filtered by ``query`` and ordered by weighted rank, then newest first."""
+def ranked(queryset, query, *, primary=None):
+    """``queryset`` filtered by ``query`` and ordered by weighted rank, then newest first.
+
+    ``primary`` is the same query without the related forms: its matches are candidates and
+    rank exactly as they would without the list, and the related forms only add articles after
+    them, never displacing one from the MAX_RANKED cut.
+    """
+    if primary is None:
+        return (
+            queryset.filter(pk__in=_newest_matches(queryset, query))
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-published_at", "-id")
+        )
     return (
-        queryset.filter(pk__in=_newest_matches(queryset, query))
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-published_at", "-id")
+        queryset.filter(
+            Q(pk__in=_newest_matches(queryset, primary))
+            | Q(pk__in=_newest_matches(queryset, query))
+        )
+        .annotate(
+            is_primary=ExpressionWrapper(Q(search_vector=primary), output_field=BooleanField()),
+            rank=SearchRank(F("search_vector"), query),
+        )
+        .order_by("-is_primary", "-rank", "-published_at", "-id")
     )
 
 
@@ -233,8 +295,10 @@ class Highlighter:
     """
 
     def __init__(self, query_word_list):
-        self.words = set(query_word_list)
-        self.stems = set().union(*(stems(w) for w in query_word_list))
+        related = set().union(*(related_forms(w) for w in query_word_list))
+        self.words = set(query_word_list) | related
+        # A related form is matched as PostgreSQL matches it: as a word or as a word's stem.
+        self.stems = set().union(related, *(stems(w) for w in query_word_list))
         # Written word -> whether it matches: a results page has thousands of words but far
         # fewer distinct ones, and folding each was half the time of a search page.
         self._decided = {}
@@ -261,10 +325,28 @@ class Highlighter:
 
     @staticmethod
     def _render(pieces):
-        return "".join(
-            f"<mark>{html.escape(piece)}</mark>" if hit else html.escape(piece)
-            for piece, hit in pieces
-        )
+        """The pieces as HTML, matches in <mark>, left-to-right runs isolated in <bdi>.
+
+        A run (an address, say) may hold a match, so the runs are found on the whole passage
+        and a piece is cut where a run starts or ends; a <mark> never straddles a <bdi>.
+        """
+        text = "".join(piece for piece, _ in pieces)
+        spans = ltr_spans(text)
+        starts = {start for start, _ in spans}
+        edges = starts | {end for _, end in spans}
+        out, position = [], 0
+        for piece, hit in pieces:
+            end = position + len(piece)
+            cuts = [position, *sorted(edge for edge in edges if position < edge < end), end]
+            for start, stop in itertools.pairwise(cuts):
+                if start in edges:
+                    out.append("<bdi>" if start in starts else "</bdi>")
+                part = escape_text(piece[start - position : stop - position])
+                out.append(f"<mark>{part}</mark>" if hit else part)
+            position = end
+        if position in edges:
+            out.append("</bdi>")
+        return "".join(out)
 
     def highlight(self, text):
         """All of ``text``, HTML-escaped, matching words in ``<mark>``."""
@@ -318,8 +400,14 @@ def run_search(queryset, query_word_list, *, page=1, per_page=20):
     All words must match; when that finds nothing on the first page, any word may match (a
     reader who typed one word too many still gets the closest articles).
     """
-    found = paginate(ranked(queryset, build_query(query_word_list)), page, per_page)
+
+    def tiered(match_all):
+        query = build_query(query_word_list, match_all=match_all)
+        primary = build_query(query_word_list, match_all=match_all, related=False)
+        has_related = any(related_forms(word) for word in query_word_list)
+        return ranked(queryset, query, primary=primary if has_related else None)
+
+    found = paginate(tiered(True), page, per_page)
     if not found and page == 1 and len(query_word_list) > 1:
-        query = build_query(query_word_list, match_all=False)
-        return paginate(ranked(queryset, query), page, per_page), False
+        return paginate(tiered(False), page, per_page), False
     return found, True

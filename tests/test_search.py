@@ -125,7 +125,8 @@ def test_snippet_and_headline_are_html_safe(client, make_article):
     response, page = search(client, q="ميزانيه")
     html = response.content.decode()
     assert "<script>alert" not in html and "<b>مهمة" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>ميزانية</mark>" in html
+    # Escaped, and isolated as a left-to-right run with neutral edges (sanitize.ltr_spans).
+    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi> <mark>ميزانية</mark>" in html
     assert page.snippets == ['ميزانية "جديدة" & <b>مهمة</b>']
 
 

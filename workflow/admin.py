@@ -287,7 +287,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _byline_authors(formset):
-        """The authors the byline inline ends up with, in the order of their positions.
+        """The (author, role) pairs the byline inline ends up with, in their positions' order.
 
         Also tells the formset what changed, as its own save() would, for the change message.
         """
@@ -300,12 +300,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 if form.instance.pk is not None:
                     formset.deleted_objects.append(form.instance)
                 continue
-            rows.append((form.cleaned_data.get("position") or 0, number, form.instance.author))
+            credit = (form.instance.author, form.instance.role or Byline.Role.WRITER)
+            rows.append((form.cleaned_data.get("position") or 0, number, credit))
             if form.instance.pk is None:
                 formset.new_objects.append(form.instance)
             elif form.has_changed():
                 formset.changed_objects.append((form.instance, form.changed_data))
-        return [author for _, _, author in sorted(rows, key=lambda row: row[:2])]
+        return [credit for _, _, credit in sorted(rows, key=lambda row: row[:2])]
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

@@ -75,10 +75,16 @@ def article_lock(*, article_id, loaded_version=None):
                 .order_by("position", "id")
                 .values("author_id")
             ),
+            author_roles=ArraySubquery(
+                Byline.objects.filter(article_id=OuterRef("pk"))
+                .order_by("position", "id")
+                .values("role")
+            ),
         )
-        .values(*_STATE_FIELDS, "tag_ids", "author_ids")
+        .values(*_STATE_FIELDS, "tag_ids", "author_ids", "author_roles")
         .get()
     )
+    state["credits"] = list(zip(state["author_ids"], state["author_roles"], strict=True))
     if loaded_version is not None and loaded_version != state["version"]:
         raise VersionConflict(loaded_version)
     return state
@@ -86,25 +92,28 @@ def article_lock(*, article_id, loaded_version=None):
 
 # A new article "was" nothing: no state, section, photo, tags or authors.
 _NEW = {**dict.fromkeys(_STATE_FIELDS), "status": "", "lead_image": ""}
-_NEW.update(tag_ids=[], author_ids=[])
+_NEW.update(tag_ids=[], author_ids=[], credits=[])
 
 
-def _write_byline(article, old_ids, new_ids):
-    if old_ids == new_ids:
+def _write_byline(article, old_credits, new_credits):
+    """Make the byline ``new_credits``: (author id, role) pairs in order."""
+    if old_credits == new_credits:
         return
-    kept = [author_id for author_id in old_ids if author_id in new_ids]
-    Byline.objects.filter(article=article).exclude(author_id__in=new_ids).delete()
-    if kept != [author_id for author_id in new_ids if author_id in kept]:
+    kept = [credit for credit in old_credits if credit in new_credits]
+    for author_id, role in old_credits:
+        if (author_id, role) not in new_credits:
+            Byline.objects.filter(article=article, author_id=author_id, role=role).delete()
+    if kept != [credit for credit in new_credits if credit in kept]:
         # The order changed: move the kept rows, apart from the ones being added.
-        for position, author_id in enumerate(new_ids):
-            if author_id in kept:
-                Byline.objects.filter(article=article, author_id=author_id).update(
+        for position, (author_id, role) in enumerate(new_credits):
+            if (author_id, role) in kept:
+                Byline.objects.filter(article=article, author_id=author_id, role=role).update(
                     position=position
                 )
     Byline.objects.bulk_create(
-        Byline(article=article, author_id=author_id, position=position)
-        for position, author_id in enumerate(new_ids)
-        if author_id not in old_ids
+        Byline(article=article, author_id=author_id, role=role, position=position)
+        for position, (author_id, role) in enumerate(new_credits)
+        if (author_id, role) not in old_credits
     )
 
 
@@ -118,6 +127,15 @@ def _write_tags(article, old_ids, new_ids):
 
 def _ids(objects):
     return [getattr(item, "pk", item) for item in objects]
+
+
+def _credits(authors):
+    """(author id, role) pairs from authors (writers) or (author, role) pairs."""
+    credits = []
+    for item in authors:
+        author, role = item if isinstance(item, tuple) else (item, Byline.Role.WRITER)
+        credits.append((getattr(author, "pk", author), role or Byline.Role.WRITER))
+    return credits
 
 
 @transaction.atomic
@@ -135,16 +153,19 @@ def article_save(
     """Save ``article`` (new or changed) with its byline and tags; return it.
 
     ``authors`` (in byline order) and ``tags`` are rows or ids; None leaves them as stored.
+    An item of ``authors`` may be an ``(author, role)`` pair (a photographer, say); a bare
+    author is credited as a writer.
     ``loaded_version`` is the version the edit started from (checked when given). ``user``
     is recorded as the author of the change, its transition and its revision. ``validated``
     says the caller's ModelForm has already run the model's validation on these values.
     """
     created = article.pk is None
     old = _NEW if created else article_lock(article_id=article.pk, loaded_version=loaded_version)
-    author_ids = list(old["author_ids"] if authors is None else _ids(authors))
+    credits = list(old["credits"] if authors is None else _credits(authors))
+    author_ids = list(dict.fromkeys(author_id for author_id, _ in credits))
     tag_ids = frozenset(old["tag_ids"] if tags is None else _ids(tags))
-    if len(set(author_ids)) != len(author_ids):
-        raise ValidationError("ذُكر الكاتب نفسه مرتين في سطر الكتّاب.")
+    if len(set(credits)) != len(credits):
+        raise ValidationError("ذُكر الكاتب نفسه مرتين بالدور نفسه في سطر الكتّاب.")
     if user is not None:
         if created:
             article.created_by = user
@@ -157,7 +178,7 @@ def article_save(
         # Within the admin's own revision block this joins it (with the corrections saved in
         # the same request); alone, it is this save's revision.
         article.save()
-        _write_byline(article, list(old["author_ids"]), author_ids)
+        _write_byline(article, list(old["credits"]), credits)
         _write_tags(article, frozenset(old["tag_ids"]), tag_ids)
         article.search_text = refresh_documents(Article.objects.filter(pk=article.pk))[article.pk]
         if user is not None and article.status != old["status"]:
@@ -185,7 +206,7 @@ def article_save(
             new_section_id=article.section_id,
             old_tag_ids=frozenset(old["tag_ids"]),
             new_tag_ids=tag_ids,
-            old_author_ids=tuple(old["author_ids"]),
+            old_author_ids=tuple(dict.fromkeys(old["author_ids"])),
             new_author_ids=tuple(author_ids),
             was_public=_is_public(old["status"], old["published_at"], old["expires_at"], now),
             is_public=article.is_published,
@@ -212,7 +233,7 @@ def article_delete(*, article):
             old_section_id=old["section_id"],
             new_section_id=None,
             old_tag_ids=frozenset(old["tag_ids"]),
-            old_author_ids=tuple(old["author_ids"]),
+            old_author_ids=tuple(dict.fromkeys(old["author_ids"])),
             was_public=_is_public(old["status"], old["published_at"], old["expires_at"], now),
             deleted=True,
             old_lead_image=old["lead_image"] or "",
@@ -238,11 +259,15 @@ def legacy_page_import(*, page, section_name):
             warnings.append(warning)
 
     noon = datetime.datetime.combine(page.date, datetime.time(12, 0))
-    authors = []
-    for name in page.authors:
-        author = author_get_or_create(name=name)
-        if author not in authors:
-            authors.append(author)
+    credits = []
+    for names, role in (
+        (page.authors, Byline.Role.WRITER),
+        (page.photographers, Byline.Role.PHOTOGRAPHER),
+    ):
+        for name in names:
+            credit = (author_get_or_create(name=name), role)
+            if credit not in credits:
+                credits.append(credit)
     article = article_save(
         article=Article(
             headline=page.headline,
@@ -253,7 +278,7 @@ def legacy_page_import(*, page, section_name):
             published_at=timezone.make_aware(noon),
             legacy_key=key,
         ),
-        authors=authors,
+        authors=credits,
         comment="استيراد من النظام القديم",
     )
     return article, True, warnings
