@@ -4,11 +4,15 @@ The article admin is the desk's, in ``workflow.admin``; the author photo's check
 added by ``photos.admin``.
 """
 
+from django import forms
 from django.contrib import admin
+from django.contrib.redirects.admin import RedirectAdmin
+from django.contrib.redirects.models import Redirect
 
 from .arabic import normalize
 from .events import announce_content_change
 from .models import Author, MastheadRole, MastheadTerm, Section, Tag
+from .redirects import clean_path, redirect_record
 from .services import author_save, content_save, tag_save
 
 
@@ -92,3 +96,46 @@ class MastheadTermAdmin(AnnouncedWritesMixin, admin.ModelAdmin):
     list_filter = ["role"]
     list_select_related = ["role"]
     date_hierarchy = "starts_on"
+
+
+class RedirectForm(forms.ModelForm):
+    class Meta:
+        model = Redirect
+        fields = ["site", "old_path", "new_path"]
+        help_texts = {
+            "old_path": "العنوان القديم داخل الموقع، مثل /section/قديم/ (دون اسم النطاق).",
+            "new_path": "العنوان الجديد داخل الموقع، مثل /section/جديد/؛ اتركه فارغًا ليُجاب "
+            "بأن الصفحة حُذفت نهائيًّا (410).",
+        }
+
+    def clean_old_path(self):
+        return clean_path(self.cleaned_data["old_path"], label="العنوان القديم")
+
+    def clean_new_path(self):
+        value = self.cleaned_data["new_path"]
+        return value and clean_path(value, label="العنوان الجديد")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old_path") and cleaned.get("old_path") == cleaned.get("new_path"):
+            self.add_error("new_path", "العنوان الجديد هو القديم نفسه: لا شيء يُحوَّل.")
+        return cleaned
+
+
+admin.site.unregister(Redirect)
+
+
+@admin.register(Redirect)
+class LocalRedirectAdmin(RedirectAdmin):
+    """Old addresses, never pointing off the site; a new one collapses any chain through it."""
+
+    form = RedirectForm
+
+    def save_model(self, request, obj, form, change):
+        if not obj.new_path:
+            super().save_model(request, obj, form, change)
+            return
+        if change and "old_path" in form.changed_data:
+            Redirect.objects.filter(pk=obj.pk).delete()  # recorded afresh under its new path
+        redirect = redirect_record(site=obj.site, old_path=obj.old_path, new_path=obj.new_path)
+        obj.pk = redirect.pk if redirect is not None else obj.pk

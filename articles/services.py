@@ -6,14 +6,24 @@ what it changed through ``articles.events`` once its transaction commits.
 
 import hashlib
 
+from django.contrib.sites.models import Site
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.html import escape
 
 from .arabic import normalize
 from .events import announce_content_change
-from .models import Article, Author, MastheadRole, MastheadTerm, Section, arabic_slug
+from .models import Article, Author, MastheadRole, MastheadTerm, Section, Tag, arabic_slug
+from .redirects import redirect_record
 from .search import refresh_documents
+
+# The pages (and their feeds) each listing model has under its slug, by URL name.
+LISTING_URL_NAMES = {
+    Section: ["section-detail", "section-feed", "section-feed-atom"],
+    Tag: ["tag-detail", "tag-feed", "tag-feed-atom"],
+    Author: ["author-detail", "author-feed", "author-feed-atom"],
+}
 
 
 def unique_slug(model, text):
@@ -42,17 +52,35 @@ def author_get_or_create(*, name):
     return author
 
 
+def _stored(instance, field):
+    if instance.pk is None:
+        return None
+    return type(instance).objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+
+
+def _keep_old_addresses(instance, old_slug):
+    """A changed slug leaves permanent redirects from the old page and feeds to the new."""
+    if old_slug is None or old_slug == instance.slug:
+        return
+    site = Site.objects.get_current()
+    for name in LISTING_URL_NAMES[type(instance)]:
+        redirect_record(
+            site=site,
+            old_path=reverse(f"articles:{name}", kwargs={"slug": old_slug}),
+            new_path=reverse(f"articles:{name}", kwargs={"slug": instance.slug}),
+        )
+
+
 @transaction.atomic
 def _named_save(instance, relation):
     """Save an author or a tag; a new name is rewritten into the search documents using it."""
     model = type(instance)
-    old_name = None
-    if instance.pk is not None:
-        old_name = model.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    old_name, old_slug = _stored(instance, "name"), _stored(instance, "slug")
     _validate(instance)
     instance.save()
     if old_name is not None and old_name != instance.name:
         refresh_documents(Article.objects.filter(**{relation: instance}))
+    _keep_old_addresses(instance, old_slug)
     announce_content_change(model._meta.label, [instance.pk])
     return instance
 
@@ -67,10 +95,13 @@ def tag_save(*, tag):
     return _named_save(tag, "tags")
 
 
+@transaction.atomic
 def content_save(*, instance):
     """Save a row of any other model readers see (a section, a masthead term) and announce it."""
+    old_slug = _stored(instance, "slug") if type(instance) in LISTING_URL_NAMES else None
     _validate(instance)
     instance.save()
+    _keep_old_addresses(instance, old_slug)
     announce_content_change(type(instance)._meta.label, [instance.pk])
     return instance
 

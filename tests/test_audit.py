@@ -251,3 +251,18 @@ def test_the_masthead_history_of_the_admin_log_is_carried_over(admin_client, rol
     ]
     html = admin_client.get(CHANGELIST).content.decode()
     assert f"<b>إلى تاريخ</b>: {migration.NOT_RECORDED}" in html
+
+
+def test_import_legacy_masthead_terms_are_recorded_as_the_command(db):
+    from tests.conftest import FIXTURES
+
+    call_command(
+        "import_legacy", str(FIXTURES / "legacy" / "good_single_author.txt"),
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+
+    terms = AuditEntry.objects.filter(content_type__model="mastheadterm")
+    assert terms.exists()
+    assert {(entry.actor_kind, entry.actor) for entry in terms} == {(Kind.COMMAND, "import_legacy")}
+    created = terms.filter(action=Action.CREATE).first()
+    assert by_field(created)["person_name"]["new"]

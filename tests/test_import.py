@@ -4,8 +4,10 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.redirects.models import Redirect
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
 from articles.legacy import LegacyFormatError, parse_page, split_byline
 from articles.models import Article, Author, MastheadTerm
@@ -259,3 +261,64 @@ def test_a_printed_day_joins_or_stretches_the_same_persons_terms(roles, make_ter
         ("سعاد", D(2024, 1, 1), D(2024, 1, 15)),
         ("كمال", D(2024, 2, 1), D(2024, 2, 20)),
     ]
+
+
+def _copy_pages(tmp_path):
+    for path in GOOD[:2]:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    return tmp_path
+
+
+def test_old_addresses_in_a_map_become_permanent_redirects(db, client, tmp_path):
+    folder = _copy_pages(tmp_path)
+    (folder / "addresses.tsv").write_text(
+        "# page file<TAB>address in the old CMS\n"
+        f"{GOOD[0].name}\thttp://old.example.com/News/Details.aspx?ID=4512\n"
+        f"{GOOD[1].name}\t/archive/2024/03/اقتصاد-123.html\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import_legacy", str(folder), "--addresses", str(folder / "addresses.tsv"),
+        stdout=StringIO(), stderr=StringIO(),
+    )  # fmt: skip
+
+    first = Article.objects.get(headline=parse_page(GOOD[0].read_text("utf-8")).headline)
+    second = Article.objects.get(headline=parse_page(GOOD[1].read_text("utf-8")).headline)
+    answer = client.get("/News/Details.aspx?ID=4512")
+    assert answer.status_code == 301
+    assert answer["Location"] == iri_to_uri(first.get_absolute_url())
+    assert client.get("/archive/2024/03/اقتصاد-123.html")["Location"] == iri_to_uri(
+        second.get_absolute_url()
+    )
+
+
+def test_a_bad_address_map_is_refused_whole_with_file_and_line(db, tmp_path):
+    folder = _copy_pages(tmp_path)
+    (folder / "addresses.tsv").write_text(
+        f"{GOOD[0].name}\t/old/1\nmissing.txt\t/old/2\n{GOOD[1].name}\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_legacy", str(folder), "--addresses", str(folder / "addresses.tsv"),
+            stdout=StringIO(), stderr=StringIO(),
+        )  # fmt: skip
+
+    message = str(error.value)
+    assert "addresses.tsv:2: no such page file 'missing.txt'" in message
+    assert "addresses.tsv:3: expected 'page file<TAB>old address'" in message
+    assert not Article.objects.exists()
+
+
+def test_an_old_address_that_is_no_path_fails_its_file_and_writes_nothing(db, tmp_path):
+    folder = _copy_pages(tmp_path)
+    (folder / "addresses.tsv").write_text(f"{GOOD[0].name}\tjavascript:alert(1)\n", "utf-8")
+
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_legacy", str(folder / GOOD[0].name), "--addresses",
+            str(folder / "addresses.tsv"), stdout=StringIO(), stderr=StringIO(),
+        )  # fmt: skip
+
+    assert f"{GOOD[0].name}:0: العنوان القديم" in str(error.value)
+    assert not Article.objects.exists()
+    assert not Redirect.objects.exists()

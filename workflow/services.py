@@ -6,9 +6,11 @@ transaction, and announces the change once, after commit, through ``articles.eve
 """
 
 import datetime
+from urllib.parse import urlsplit
 
 import reversion
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from articles.events import ArticleChange, announce_article_change
 from articles.models import Article, Byline
+from articles.redirects import redirect_record
 from articles.search import refresh_documents
 from articles.services import (
     author_get_or_create,
@@ -242,12 +245,28 @@ def article_delete(*, article):
     )
 
 
+def _keep_old_address(article, old_address):
+    if not old_address:
+        return
+    # The old CMS's host is this newspaper's own: only the path (and query) is kept.
+    parts = urlsplit(old_address.strip())
+    old_path = parts.path + (f"?{parts.query}" if parts.query else "")
+    redirect_record(
+        site=Site.objects.get_current(), old_path=old_path, new_path=article.get_absolute_url()
+    )
+
+
 @transaction.atomic
-def legacy_page_import(*, page, section_name):
-    """Publish a parsed legacy page; return (article, created, warnings)."""
+def legacy_page_import(*, page, section_name, old_address=""):
+    """Publish a parsed legacy page; return (article, created, warnings).
+
+    ``old_address`` (the page's path, or URL, in the old CMS) is recorded as a permanent
+    redirect to the article, also for a page imported before.
+    """
     key = legacy_key(page)
     existing = Article.objects.filter(legacy_key=key).first()
     if existing is not None:
+        _keep_old_address(existing, old_address)
         return existing, False, []
 
     warnings = []
@@ -281,4 +300,5 @@ def legacy_page_import(*, page, section_name):
         authors=credits,
         comment="استيراد من النظام القديم",
     )
+    _keep_old_address(article, old_address)
     return article, True, warnings
