@@ -13,7 +13,7 @@ from .test_search_eval import EVAL, corpus, precision_at_10, recall_at_10, site_
 
 
 def found(query):
-    articles, _, _ = run_search(Article.objects.published(), query_words(query))
+    articles, _ = run_search(Article.objects.published(), query_words(query))
     return [article.headline for article in articles]
 
 
@@ -97,7 +97,7 @@ def test_exact_and_stem_matches_rank_before_listed_forms(make_article, make_sect
         published_at=now - datetime.timedelta(days=3),
     )
     listed = make_article(headline="المدارس الجديدة", section=section)
-    rows, _, _ = run_search(Article.objects.published(), query_words("مدرسة"))
+    rows, _ = run_search(Article.objects.published(), query_words("مدرسة"))
     assert [row.pk for row in rows] == [body_only.pk, listed.pk]
 
 
