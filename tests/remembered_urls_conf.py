@@ -1,4 +1,4 @@
-"""A URLconf that mounts the reader site elsewhere (tests/test_remembered_urls.py)."""
+"""A URLconf that mounts the reader site elsewhere (tests/articles/test_remembered_urls.py)."""
 
 from django.urls import include, path
 

@@ -4,10 +4,9 @@ no serious or critical violation."""
 import pytest
 
 from photos import renditions
-
-from ..photo_files import encode, photo
-from ..test_photo_renditions import store_original
-from .conftest import log_in, run_axe, wait_for_editor
+from tests.browser.conftest import log_in, run_axe, wait_for_editor
+from tests.photo_files import encode, photo
+from tests.photos.test_photo_renditions import store_original
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 

@@ -8,9 +8,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-
-from ..photo_files import encode, photo
-from .conftest import log_in, wait_for_editor
+from tests.browser.conftest import log_in, wait_for_editor
+from tests.photo_files import encode, photo
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 

@@ -4,10 +4,9 @@ shift, keyboard focus; screenshots at phone and desktop width for a person to lo
 import pytest
 
 from photos import renditions
-
-from ..photo_files import encode, photo
-from ..test_photo_renditions import store_original
-from .conftest import serve_media
+from tests.browser.conftest import serve_media
+from tests.photo_files import encode, photo
+from tests.photos.test_photo_renditions import store_original
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 

@@ -13,8 +13,7 @@ from django.db import IntegrityError
 from articles.credits import looks_like_credit, parse_credits
 from articles.legacy import LegacyFormatError, parse_page
 from articles.models import Article, Byline
-
-from .conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 BYLINES = FIXTURES / "bylines"
 PAGE = """الخميس 28 مارس 2024

@@ -8,8 +8,7 @@ from articles import plurals
 from articles import search as search_module
 from articles.models import Article
 from articles.search import Highlighter, query_words, related_forms, run_search, stems
-
-from .test_search_eval import EVAL, corpus, precision_at_10, recall_at_10, site_search  # noqa: F401
+from tests.articles.test_search_eval import EVAL, corpus, precision_at_10, recall_at_10, site_search  # noqa: F401
 
 
 def found(query):

@@ -25,7 +25,7 @@ from pagecache.wsgi import CachedPageApplication
 from tests.wsgi_helpers import call
 from workflow.services import article_save
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
 import serve  # noqa: E402
 

@@ -15,7 +15,7 @@ from django.template import loader
 from core import ratelimit
 from core.security import client_ip
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_is_clean_in_production_settings():

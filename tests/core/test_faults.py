@@ -29,12 +29,11 @@ from django.db import connection
 
 from articles.models import Article, Byline, MastheadTerm
 from articles.models import Byline as ServicesByline
+from tests.conftest import FIXTURES
+from tests.private_services import PrivatePostgres, PrivateRedis, free_port, wait_for_port
+from tests.workflow_helpers import article_data, change_url
 
-from .conftest import FIXTURES
-from .private_services import PrivatePostgres, PrivateRedis, free_port, wait_for_port
-from .workflow_helpers import article_data, change_url
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- Redis ----------------------------------------------------------------------------------

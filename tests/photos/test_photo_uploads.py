@@ -8,8 +8,7 @@ from django.test import Client
 from PIL import Image
 
 from photos.images import clean_image
-
-from .photo_files import (
+from tests.photo_files import (
     GPS,
     bad_files,
     encode,

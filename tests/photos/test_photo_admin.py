@@ -6,9 +6,8 @@ from PIL import Image
 
 from articles.models import Article, Author
 from photos import renditions
-
-from .photo_files import GPS, encode, files_under, jpeg_with_gps, photo, upload
-from .test_admin import article_form
+from tests.photo_files import GPS, encode, files_under, jpeg_with_gps, photo, upload
+from tests.workflow.test_admin import article_form
 
 LEAD_NAME = re.compile(r"^lead/\d{4}/\d{2}/[0-9a-f]{20}_(\d+)x(\d+)\.jpg$")
 
@@ -147,7 +146,7 @@ def test_author_photo_is_checked_and_re_encoded(
 def test_preview_shows_a_rendition_with_the_focal_marker(
     staff_client, make_article, django_capture_on_commit_callbacks
 ):
-    from .test_photo_renditions import store_original
+    from tests.photos.test_photo_renditions import store_original
 
     name = store_original(encode(photo((1200, 800))))
     with django_capture_on_commit_callbacks(execute=True):

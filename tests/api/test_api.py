@@ -7,9 +7,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Byline, Correction
+from tests.api_helpers import cairo, get_json, walk
 from workflow.models import EditorialNote, Transition
-
-from .api_helpers import cairo, get_json, walk
 
 Status = Article.Status
 LIST = "/api/v1/articles/"

@@ -7,9 +7,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from photos import renditions
-
-from .photo_files import encode, files_under, photo
-from .test_photo_renditions import store_original
+from tests.photo_files import encode, files_under, photo
+from tests.photos.test_photo_renditions import store_original
 
 # The live server starts before the per-test settings point STATIC_ROOT at a temporary folder;
 # WhiteNoise only warns that the production folder is missing (static files come from finders).

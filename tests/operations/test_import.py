@@ -11,8 +11,7 @@ from django.utils.encoding import iri_to_uri
 
 from articles.legacy import LegacyFormatError, parse_page, split_byline
 from articles.models import Article, Author, MastheadTerm
-
-from .conftest import FIXTURES, SEEDS
+from tests.conftest import FIXTURES, SEEDS
 
 LEGACY = FIXTURES / "legacy"
 GOOD = [

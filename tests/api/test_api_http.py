@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article, Author
-
-from .api_helpers import get_json, walk
+from tests.api_helpers import get_json, walk
 
 LIST = "/api/v1/articles/"
 

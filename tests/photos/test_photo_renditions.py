@@ -17,9 +17,8 @@ from articles.models import Article
 from pagecache import generation
 from photos import renditions
 from photos.images import clean_image
+from tests.photo_files import GPS, encode, files_under, jpeg_with_gps, photo
 from workflow.services import article_delete, article_save
-
-from .photo_files import GPS, encode, files_under, jpeg_with_gps, photo
 
 
 def store_original(data, folder="lead/2026/11"):

@@ -222,7 +222,7 @@ def test_a_changed_article_is_reported_as_changed_not_added(staff_client, make_a
     """Django's Arabic catalogue says "added" after a change; locale/ corrects it."""
     from django.contrib.messages import get_messages
 
-    from .workflow_helpers import article_data
+    from tests.workflow_helpers import article_data
 
     article = make_article()
     response = staff_client.post(

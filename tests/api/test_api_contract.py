@@ -22,8 +22,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from articles.models import Byline, Correction
-
-from .api_helpers import cairo
+from tests.api_helpers import cairo
 
 MAX_EXAMPLES = 100
 TALLY = collections.Counter()

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from articles.models import Article, Author, MastheadTerm, Section, Tag
 from operations import demo_content
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args):
