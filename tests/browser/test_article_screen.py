@@ -60,9 +60,11 @@ def test_a_wide_body_and_the_publish_box_in_view(
     # The side column is at the inline end: left of the body in a right-to-left page.
     publish = box(page, "#article-publish-box")
     assert publish["x"] + publish["width"] <= editor["x"] + 1, (publish, editor)
-    # The publish box and its first button, in view without scrolling.
+    # The publish box, its preview link and first button, in view without scrolling.
     assert page.evaluate("window.scrollY") == 0
     assert 0 <= publish["y"] < height, publish
+    preview = page.get_by_role("link", name="معاينة كما يراها القارئ")
+    assert preview.get_attribute("href") == f"/preview/{story['article'].pk}/"
     first_button = box(page, "#article-publish-box .submit-row input, #article-publish-box button")
     assert first_button["y"] + first_button["height"] <= height, first_button
     # The body grows with its text rather than scrolling inside a short box.
