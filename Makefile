@@ -87,11 +87,14 @@ audit: install $(LIGHTHOUSE)
 	CHROMIUM=$(CHROMIUM) LIGHTHOUSE=$(LIGHTHOUSE) bash scripts/audit.sh
 
 # The production stack on loopback (deploy/): nginx's micro-cache in front of gunicorn, DEBUG
-# off, a generated SECRET_KEY. nginx and wrk come from Debian (needs root the first time).
+# off, a generated SECRET_KEY. nginx, wrk and Varnish (with varnish-modules for xkey, used by
+# deploy/varnish.vcl and tests/pagecache/test_varnish.py) come from Debian (needs root the first time).
 SERVE_PORT ?= 8080
 tools:
 	command -v nginx >/dev/null && command -v wrk >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk)
+	test -x /usr/sbin/varnishd && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules)
 
 serve: install tools
 	SERVE_PORT=$(SERVE_PORT) $(BIN)/python deploy/serve.py
