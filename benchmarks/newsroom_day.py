@@ -283,8 +283,11 @@ def prepare(env, articles):
            "NEWSROOM_DAY_ARTICLES": str(articles)}  # fmt: skip
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", SETUP],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        cwd=ROOT, env=env, capture_output=True, text=True,
     )  # fmt: skip
+    if result.returncode:
+        last = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise SystemExit(f"cannot prepare the run in DATABASE_URL's database: {last}")
     found = json.loads(result.stdout.strip().splitlines()[-1])
     if len(found["articles"]) < articles:
         raise SystemExit(
@@ -325,6 +328,20 @@ def start_todays_stack(env, run, port):
         serve.stop(processes)
         raise
     return processes
+
+
+def stop_todays_stack(processes):
+    """nginx first, then no new request can reach gunicorn, which is stopped gracefully (TERM:
+    its workers finish the pages in hand instead of failing them); by pid, as started."""
+    serve.stop(processes[2:])
+    for process in processes[:2]:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes[:2]:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def serve_free_port():
@@ -428,9 +445,7 @@ def main():
         editor.stopping.set()
         editor.join(timeout=60)
     finally:
-        # nginx first: once it is gone no request can still be on its way to gunicorn.
-        serve.stop(processes[2:])
-        serve.stop(processes[:2])
+        stop_todays_stack(processes)
     print()
     print(report(args, front, found, counts, result, editor, args.warmup))
 
