@@ -20,7 +20,7 @@ latency, the saves and the stale reads, as Markdown for docs/scaling.md.
 Without ``--front``, it starts today's stack the way ``make serve`` does (deploy/serve.py:
 nginx with the micro-cache and published files, gunicorn with the WSGI shortcut and the Redis
 page cache, watch_published_pages) on free loopback ports, with one difference: gunicorn runs
-the application through ``layer_tagged_application`` below, which adds ``X-Newsroom-Layer``
+the application through ``tag_layers`` below, which adds ``X-Newsroom-Layer``
 (app cache or rendered) so the layers behind nginx can be told apart. With ``--front URL`` it
 measures whatever already listens there (the next session points it at Varnish); the
 database in ``DATABASE_URL`` must then be the one that stack serves, since the editor's login
@@ -53,8 +53,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
+sys.path.insert(0, str(ROOT))  # run as a script, benchmarks/ is first on the path, not the root
 
 import serve  # noqa: E402
+
+from pagecache import publish  # noqa: E402
 
 PYTHON = sys.executable
 LUA = ROOT / "benchmarks" / "newsroom_day.lua"
@@ -83,19 +86,19 @@ print(json.dumps({
 """
 
 
-def layer_tagged_application():
-    """The project's WSGI application with ``X-Newsroom-Layer`` on every response: ``app-cache``
-    when the page cache's WSGI shortcut answered (Django's handler never started), else
-    ``rendered`` (Django handled it; the page cache middleware could only have answered there
-    in a race with a store). gunicorn builds it with the factory syntax.
+def tag_layers(worker):
+    """gunicorn's ``post_worker_init`` hook (see ``start_tagged_gunicorn``): the worker's
+    application then adds ``X-Newsroom-Layer`` to every response, ``app-cache`` when the page
+    cache's WSGI shortcut answered (Django's handler never started), else ``rendered`` (Django
+    handled it; the page cache middleware could only have answered there in a race with a
+    store).
 
     The header is added outside ``CachedPageApplication``, after it has compared the headers it
     sent with those recorded for published files, so publishing is unchanged.
     """
     from django.core.signals import request_started
 
-    from newsroom.wsgi import application
-
+    application = worker.wsgi
     state = threading.local()
 
     def reached_django(**kwargs):
@@ -112,7 +115,23 @@ def layer_tagged_application():
 
         return application(environ, tagging)
 
-    return tagged
+    worker.wsgi = tagged
+
+
+def start_tagged_gunicorn(env, bind, run):
+    """gunicorn as deploy/serve.py starts it (deploy/gunicorn.conf.py, ``newsroom.wsgi``) with
+    ``tag_layers`` as its ``post_worker_init``, through a configuration written to ``run``."""
+    run.mkdir(parents=True, exist_ok=True)
+    config = run / "gunicorn-tagged.conf.py"
+    config.write_text(
+        "# Written by benchmarks/newsroom_day.py: deploy/gunicorn.conf.py and the layer tag.\n"
+        "import runpy\n"
+        f"deployed = runpy.run_path({str(ROOT / 'deploy' / 'gunicorn.conf.py')!r})\n"
+        "globals().update((k, v) for k, v in deployed.items() if not k.startswith('_'))\n"
+        "from benchmarks.newsroom_day import tag_layers as post_worker_init\n"
+    )
+    command = [PYTHON, "-m", "gunicorn", "-c", str(config), "newsroom.wsgi"]
+    return subprocess.Popen(command, cwd=ROOT, env={**env, "GUNICORN_BIND": bind})
 
 
 class FormFields(HTMLParser):
@@ -305,11 +324,9 @@ def start_todays_stack(env, run, port):
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)  # fmt: skip
     app = f"127.0.0.1:{serve_free_port()}"
-    gunicorn = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                "benchmarks.newsroom_day:layer_tagged_application()"]  # fmt: skip
     watcher = [PYTHON, "manage.py", "watch_published_pages"]
     processes = [
-        subprocess.Popen(gunicorn, cwd=ROOT, env={**env, "GUNICORN_BIND": app}),
+        start_tagged_gunicorn(env, app, run),
         subprocess.Popen(watcher, cwd=ROOT, env=env, stdout=subprocess.DEVNULL),
     ]
     try:
@@ -318,9 +335,6 @@ def start_todays_stack(env, run, port):
         # the app never sends (pagecache.publish compares them with what it sends).
         with urllib.request.urlopen(f"http://{app}/", timeout=30) as response:
             pairs = [(k, v) for k, v in response.getheaders() if k.lower() != LAYER_HEADER.lower()]
-        sys.path.insert(0, str(ROOT))
-        from pagecache import publish
-
         lines = serve.header_lines(publish.write_headers(pages, pairs))
         processes.append(serve.start_nginx(run, port, app, 2, pages, lines))
         serve.wait_for(f"http://127.0.0.1:{port}/robots.txt", timeout=60)
@@ -408,7 +422,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--front", help="measure the stack at this URL instead of starting "
                         "today's (http://127.0.0.1:PORT, no trailing slash)")  # fmt: skip
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("DAY_SECONDS", 60)))
+    parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--articles", type=int, default=2000)
