@@ -1,7 +1,7 @@
 """``make newsroom-day``: a newsroom day in a minute, measured through the front door.
 
-Readers: wrk with ``CONNECTIONS`` (64) connections for ``SECONDS`` (60) reads the home page,
-every section page and ``ARTICLES`` (2,000) distinct published articles (the newest), with a
+Readers: wrk with ``--connections`` (64) for ``--seconds`` (60) reads the home page,
+every section page and ``--articles`` (2,000) distinct published articles (the newest), with a
 Zipf-like popularity: the page of rank r is read in proportion to 1 / r ** s (s = 1; home first,
 then the sections, then the articles newest first), so a few pages are hot and the archive is a
 long tail (benchmarks/newsroom_day.lua draws them).
@@ -26,7 +26,7 @@ measures whatever already listens there (the next session points it at Varnish);
 database in ``DATABASE_URL`` must then be the one that stack serves, since the editor's login
 and the list of articles are prepared there.
 
-Everything listens on 127.0.0.1 only; the run is bounded by ``SECONDS`` and stops by itself;
+Everything listens on 127.0.0.1 only; the run is bounded by ``--seconds`` and stops by itself;
 only the processes it started are stopped, by their pids. The saves stay in the database
 (use a benchmark database: ``generate_articles``).
 """
