@@ -57,6 +57,9 @@ def test_wrong_codes_count_towards_the_lockout(client, staff, settings):
     assert login(client, current_code(device)).status_code == 429
 
 
-def test_an_admin_adds_a_device_in_the_admin(admin_client):
-    page = admin_client.get("/admin/otp_totp/totpdevice/add/")
+def test_admins_see_devices_but_add_none_for_others(admin_client, staff):
+    device = TOTPDevice.objects.create(user=staff, name="هاتف", confirmed=True)
+    assert admin_client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    page = admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
     assert page.status_code == 200
+    assert device.key not in page.content.decode()  # the secret stays with its owner
