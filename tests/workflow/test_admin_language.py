@@ -115,7 +115,11 @@ def pages_from_index(client):
                 pk = objects[0].pk
                 pages.append(reverse("admin:{}_{}_change".format(*info), args=[pk]))
                 pages.append(reverse("admin:{}_{}_history".format(*info), args=[pk]))
-    pages += [reverse("admin:password_change")]
+    pages += [
+        reverse("admin:password_change"),
+        reverse("admin:two_factor"),
+        reverse("admin:two_factor_enrol"),
+    ]
     return pages
 
 
@@ -136,6 +140,15 @@ def test_every_admin_page_a_role_opens_is_in_arabic(client, django_user_model, r
         if words:
             findings.append(f"{url}: {' '.join(dict.fromkeys(words))}")
     assert not findings, "\n".join(findings)
+
+
+def test_the_recovery_codes_page_is_in_arabic(client, django_user_model, rows):
+    from tests.core.test_two_factor import enrol
+
+    client.force_login(make_staff(django_user_model, EDITOR))
+    response = enrol(client)
+    assert "رموز الاسترداد" in response.content.decode()
+    assert latin_words(response.content) == []
 
 
 def test_the_walker_sees_english_labels():
