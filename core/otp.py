@@ -99,7 +99,8 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
+            settings.OTP_REQUIRED_GROUPS
+            and user is not None
             and user.is_authenticated
             and not user.is_verified()
             and not self._is_open(request.path)

@@ -169,11 +169,28 @@ def test_a_required_role_enrols_before_anything_else(client, make_user, settings
     assert client.post("/admin/articles/tag/add/", {"name": "وسم"}).status_code == 302
     page = client.get("/admin/two-factor/enrol/")
     assert "يشترط دورك" in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=editor, confirmed=True).exists()
     enrol(client)
     assert client.get("/admin/articles/article/").status_code == 200
     # At the next login the code is asked for, as for anyone with a device.
     client.logout()
     assert log_in(client, editor).status_code == 200
+
+
+def test_a_required_member_may_still_log_out(client, make_user, settings):
+    settings.OTP_REQUIRED_GROUPS = [EDITOR]
+    log_in(client, make_user("editor"))
+    assert client.post("/admin/logout/").status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_superusers_count_as_admins(admin_client, settings):
+    settings.OTP_REQUIRED_GROUPS = [ADMIN]
+    settings.OTP_REQUIRED_FOR_SUPERUSERS = True
+    assert admin_client.get("/admin/")["Location"] == "/admin/two-factor/enrol/"
+    settings.OTP_REQUIRED_GROUPS = [EDITOR]
+    settings.OTP_REQUIRED_FOR_SUPERUSERS = False
+    assert admin_client.get("/admin/").status_code == 200
 
 
 def test_a_role_that_is_not_required_is_let_through(client, make_user, settings):

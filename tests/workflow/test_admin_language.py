@@ -142,6 +142,12 @@ def test_every_admin_page_a_role_opens_is_in_arabic(client, django_user_model, r
     assert not findings, "\n".join(findings)
 
 
+def test_the_login_page_is_in_arabic(client, db):
+    response = client.get(reverse("admin:login"))
+    assert "رمز التحقق" in response.content.decode()
+    assert latin_words(response.content) == []
+
+
 def test_the_recovery_codes_page_is_in_arabic(client, django_user_model, rows):
     from tests.core.test_two_factor import enrol
 
