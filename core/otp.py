@@ -116,8 +116,10 @@ class TwoFactorRequiredMiddleware:
 
 
 def _key_for_people(device):
-    """The secret as the base32 text authenticator apps accept when typed in."""
-    return base64.b32encode(device.bin_key).decode().rstrip("=")
+    """The secret as the base32 text authenticator apps accept when typed in, in groups of four
+    (the apps ignore the spaces) so it can be copied by eye."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[start : start + 4] for start in range(0, len(key), 4))
 
 
 def _qr_code(device):

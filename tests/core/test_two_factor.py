@@ -1,6 +1,8 @@
 """Two-factor login for staff: TOTP apps enrolled by their owners, recovery codes, the
 requirement by role (OTP_REQUIRED_FOR), the lockout."""
 
+import base64
+
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -96,6 +98,8 @@ def test_staff_enrol_themselves_with_a_qr_code_and_get_recovery_codes(client, ma
     html = page.content.decode()
     assert page.status_code == 200
     assert 'src="data:image/svg+xml' in html  # the QR code, drawn by segno
+    key = base64.b32encode(TOTPDevice.objects.get(user=writer).bin_key).decode().rstrip("=")
+    assert " ".join(key[i : i + 4] for i in range(0, len(key), 4)) in html  # typed by hand
     assert "امسح" in html or "مسح الرمز المربّع" in html
     device = TOTPDevice.objects.get(user=writer)
     assert not device.confirmed
