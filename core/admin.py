@@ -34,7 +34,7 @@ class RoleAdmin(LivePermissionsMixin, GroupAdmin):
     pass
 
 
-DEVICE_LABELS = {"user": "الموظف", "name": "اسم الجهاز", "confirmed": "مفعّل"}
+DEVICE_LABELS = {"name": "اسم الجهاز", "confirmed": "مفعّل"}
 DEVICE_HELP = {
     "name": "اسم يميّز الجهاز، مثل «هاتفي».",
     "confirmed": "ألغِ التحديد لإيقاف الجهاز دون حذفه.",
@@ -42,8 +42,8 @@ DEVICE_HELP = {
 
 
 class DeviceAdmin(admin.ModelAdmin):
-    fields = ["user", "name", "confirmed", "created", "last_used"]
-    readonly_fields = ["user", "created", "last_used"]
+    fields = ["owner", "name", "confirmed", "created", "last_used"]
+    readonly_fields = ["owner", "created", "last_used"]
     list_display = ["owner", "device_name", "created", "last_used", "is_confirmed"]
     search_fields = ["user__username", "name"]
     search_help_text = "ابحث باسم المستخدم أو اسم الجهاز."

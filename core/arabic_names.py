@@ -31,6 +31,41 @@ MODEL_NAMES = {
 }
 
 
+# Field labels of those models, where the admin and the audit trail show them. The fields
+# themselves keep their English verbose names (changing them would change the apps' migrations).
+_DEVICE_FIELDS = {
+    "user": "الموظف",
+    "name": "الاسم",
+    "confirmed": "مفعّل",
+    "created_at": "أُضيف في",
+    "last_used_at": "آخر استعمال",
+    "throttling_failure_timestamp": "آخر رمز خاطئ",
+    "throttling_failure_count": "الرموز الخاطئة المتتالية",
+}
+FIELD_LABELS = {
+    ("otp_totp", "totpdevice"): {
+        **_DEVICE_FIELDS,
+        "key": "المفتاح السري",
+        "step": "مدة الرمز بالثواني",
+        "t0": "بداية العدّ",
+        "digits": "عدد الأرقام",
+        "tolerance": "الفارق المسموح في الوقت",
+        "drift": "انحراف ساعة الهاتف",
+        "last_t": "آخر رمز مقبول",
+    },
+    ("otp_static", "staticdevice"): _DEVICE_FIELDS,
+    ("otp_static", "statictoken"): {"device": "المجموعة", "token": "الرمز"},
+}
+
+
+def field_label(field):
+    """The Arabic label of a model field, for display (the audit trail, the admin)."""
+    meta = field.model._meta
+    return FIELD_LABELS.get((meta.app_label, meta.model_name), {}).get(
+        field.name, str(field.verbose_name)
+    )
+
+
 def _when(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -46,6 +81,8 @@ STR_METHODS = {
         f"دخول فاشل باسم {row.username} في {_when(row.attempt_time)}"
     ),
     ("axes", "accessattemptexpiration"): lambda row: f"رفع الحظر في {_when(row.expires_at)}",
+    # Never the code itself: the audit trail names rows by this.
+    ("otp_static", "statictoken"): lambda row: "رمز استرداد",
 }
 
 
@@ -62,6 +99,12 @@ def apply():
     for (label, model_name), method in STR_METHODS.items():
         if _has(label):
             apps.get_model(label, model_name).__str__ = method
+    if _has("axes"):
+        # Columns django-axes heads with its methods' English names.
+        from axes.admin import AccessAttemptAdmin
+
+        AccessAttemptAdmin.status.short_description = "الحالة"
+        AccessAttemptAdmin.expiration.short_description = "رفع الحظر"
 
 
 def _has(label):
