@@ -28,8 +28,9 @@ from workflow.roles import ADMIN, EDITOR, WRITER, apply_roles
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 # Not labels: addresses people or the system wrote.
 ADDRESS = re.compile(r"\S+@\S+|\b\w+://\S+|(?<![\w/])/[\w/.%-]*")
-# Not shown, or not labels: <bdi> holds values (a password hash's digits, for one).
-HIDDEN_TAGS = {"script", "style", "code", "pre", "noscript", "template", "textarea", "bdi"}
+# Not shown, or not labels: <bdi> holds values (a password hash's digits, for one), <kbd> a
+# key as printed on the keyboard (Ctrl, on Arabic keyboards too).
+HIDDEN_TAGS = {"script", "style", "code", "pre", "noscript", "template", "textarea", "bdi", "kbd"}
 BUTTON_TYPES = {"submit", "button", "reset"}
 BOOLEAN_ICON = re.compile(r"/admin/img/icon-(yes|no|unknown)\.svg$")
 
