@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo browser messages load node audit tools serve bench
+.PHONY: install run test lint format check migrate demo browser messages load node audit tools serve bench newsroom-day
 
 install: $(STAMP)
 
@@ -87,11 +87,14 @@ audit: install $(LIGHTHOUSE)
 	CHROMIUM=$(CHROMIUM) LIGHTHOUSE=$(LIGHTHOUSE) bash scripts/audit.sh
 
 # The production stack on loopback (deploy/): nginx's micro-cache in front of gunicorn, DEBUG
-# off, a generated SECRET_KEY. nginx and wrk come from Debian (needs root the first time).
+# off, a generated SECRET_KEY. nginx, wrk and Varnish (with varnish-modules for xkey, used by
+# deploy/varnish.vcl and tests/pagecache/test_varnish.py) come from Debian (needs root the first time).
 SERVE_PORT ?= 8080
 tools:
 	command -v nginx >/dev/null && command -v wrk >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk)
+	test -x /usr/sbin/varnishd && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules)
 
 serve: install tools
 	SERVE_PORT=$(SERVE_PORT) $(BIN)/python deploy/serve.py
@@ -101,3 +104,12 @@ serve: install tools
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench make bench
 bench: install tools
 	$(BIN)/python benchmarks/bench.py
+
+# A newsroom day in a minute (not in `make test`): 64 readers for 60 s on 2,000 articles, home
+# and sections with a Zipf-like popularity while an editor saves through the admin every 5 s;
+# prints each cache layer's share, the hit ratios and the stale reads (docs/scaling.md).
+# Starts today's stack unless DAY_ARGS names another front door:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench make newsroom-day
+#   make newsroom-day DAY_ARGS="--front http://127.0.0.1:6081"
+newsroom-day: install tools
+	$(BIN)/python benchmarks/newsroom_day.py $(DAY_ARGS)

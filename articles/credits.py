@@ -107,9 +107,23 @@ def split_byline(names):
     return authors, agency
 
 
+# Words that make a phrase a sentence, never part of a person's name (compared normalised).
+# Not على: normalised it is علي, a name, and Egyptian papers spell علي as على.
+_NOT_IN_NAMES = frozenset(
+    normalize(word)
+    for word in "قال قالت يقول تقول أن إن إلى في من عن هذا هذه الذي التي تم كان اليوم أمس".split()
+)
+
+
 def _plausible_name(name):
-    """A person's name: a few words, no digits ("تقرير: النمو 3% هذا العام" is a sentence)."""
-    return len(name.split()) <= _MAX_WORDS_IN_NAME and not any(c.isdigit() for c in name)
+    """A person's name: a few words, no digits ("تقرير: النمو 3% هذا العام" is a sentence), and
+    none of the little words of a sentence ("كتب مصدر قال - إن الطقس")."""
+    words = name.split()
+    return (
+        len(words) <= _MAX_WORDS_IN_NAME
+        and not any(c.isdigit() for c in name)
+        and not any(normalize(word) in _NOT_IN_NAMES for word in words)
+    )
 
 
 def _split_names(text, expected):

@@ -394,6 +394,12 @@ CKEDITOR_CONFIGS = {
         "versionCheck": False,
         "height": 420,
         "width": "100%",
+        # The body grows with the text, as in a word processor, instead of scrolling inside
+        # a fixed box; the page scrolls and the side column stays beside it.
+        "extraPlugins": "autogrow",
+        "autoGrow_minHeight": 420,
+        "autoGrow_onStartup": True,
+        "autoGrow_bottomSpace": 40,
         "format_tags": "p;h2;h3;h4",
         "toolbar": "News",
         "toolbar_News": [

@@ -1,4 +1,4 @@
-"""A private Redis and a private PostgreSQL cluster for the fault tests.
+"""A private Redis, PostgreSQL cluster and Varnish for the tests that need one of their own.
 
 Each runs on a free loopback port in a temporary folder, started and stopped by the test
 itself (by its own process id / data folder): the machine's shared services are never touched.
@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+VARNISHD = Path("/usr/sbin/varnishd")
+VARNISH_VCL = Path(__file__).resolve().parents[1] / "deploy" / "varnish.vcl"
 
 
 def free_port():
@@ -108,4 +110,68 @@ class PrivatePostgres:
 
     def destroy(self):
         self.stop(mode="immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PrivateVarnish:
+    """varnishd with deploy/varnish.vcl in front of ``backend`` ("host:port").
+
+    Started directly, not through Debian's service script (which cannot raise its limits
+    here), in the foreground (-F) so that stop() ends it by its own pid; its working
+    directory (-n: shared memory log, compiled VCL) and rendered VCL live in a temporary folder.
+    """
+
+    def __init__(self, backend, storage="malloc,64m"):
+        self.host, self.backend_port = backend.rsplit(":", 1)
+        self.port = free_port()
+        self.storage = storage
+        self.folder = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        # varnishd drops to its own user for the cache process, which must reach the workdir.
+        self.folder.chmod(0o755)
+        self.workdir = self.folder / "work"
+        self.vcl = self.folder / "varnish.vcl"
+        self.log = self.folder / "varnishd.log"
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def render_vcl(self):
+        text = VARNISH_VCL.read_text().replace("@BACKEND_HOST@", self.host)
+        self.vcl.write_text(text.replace("@BACKEND_PORT@", self.backend_port))
+        return self.vcl
+
+    def check_vcl(self):
+        """Compile the rendered VCL (``varnishd -C``); CalledProcessError with its message if wrong."""
+        return subprocess.run(
+            [str(VARNISHD), "-C", "-f", str(self.render_vcl()), "-n", str(self.folder / "check")],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+
+    def start(self):
+        self.render_vcl()
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [str(VARNISHD), "-F", "-n", str(self.workdir), "-a", f"127.0.0.1:{self.port}",
+                 "-f", str(self.vcl), "-s", self.storage, "-T", "none"],
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        try:
+            wait_for_port(self.port, timeout=30)
+        except TimeoutError:
+            self.stop()
+            raise RuntimeError(f"varnishd did not start: {self.log.read_text()}") from None
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+    def destroy(self):
+        self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -45,8 +45,11 @@ TRANSITION_LABELS = {
 }
 
 
-class BylineInline(admin.TabularInline):
-    """The byline, read by ArticleAdmin.save_related and written by the save service."""
+class BylineInline(admin.StackedInline):
+    """The byline, read by ArticleAdmin.save_related and written by the save service.
+
+    Stacked, as the corrections: both sit in the article screen's narrow side column.
+    """
 
     model = Byline
     autocomplete_fields = ["author"]
@@ -87,7 +90,7 @@ class EditorialNoteInline(admin.StackedInline):
         return super().get_queryset(request).select_related("created_by")
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(admin.StackedInline):
     """Dated corrections and updates, added by editors once the article has been published."""
 
     model = Correction
@@ -201,21 +204,30 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # The form: its fields per role, its inlines, its photo fields.
 
+    # The change form (templates/admin/articles/article/change_form.html) lays these out as
+    # editors know it: the writing in a wide main column, the rest in a side column. The
+    # template places each fieldset by its "article-*" class.
+    change_form_template = "admin/articles/article/change_form.html"
+
     def get_fieldsets(self, request, obj=None):
-        text = ["headline", "kicker", "section", "agency_credit", "summary", "body"]
+        text = ["headline", "kicker", "summary", "body"]
         publishing = ["status"]
         if rules.can_publish(request.user):  # writers neither schedule nor expire
             publishing += ["published_at", "expires_at"]
-        publishing.append("tags")
         if obj is None or self.has_change_permission(request, obj):
             publishing += ["transition_note", "loaded_version"]
+        filing = ["section", "agency_credit", "tags"]
         photo = ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]
         stamps = ["slug", "created_at", "created_by", "updated_at", "updated_by", "version"]
         return [
-            (None, {"fields": text}),
-            ("النشر", {"fields": publishing}),
-            ("الصورة الرئيسية", {"classes": ["collapse"], "fields": [*photo, *FOCAL_FIELDS]}),
-            ("متقدم", {"classes": ["collapse"], "fields": stamps}),
+            (None, {"classes": ["article-main"], "fields": text}),
+            ("النشر", {"classes": ["article-publish"], "fields": publishing}),
+            ("القسم والوسوم", {"classes": ["article-side"], "fields": filing}),
+            (
+                "الصورة الرئيسية",
+                {"classes": ["collapse", "article-side"], "fields": [*photo, *FOCAL_FIELDS]},
+            ),
+            ("متقدم", {"classes": ["collapse", "article-side"], "fields": stamps}),
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -345,6 +357,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "interval": settings.AUTOSAVE_INTERVAL_SECONDS,
                 },
                 "can_share": obj is not None and request.user.has_perm("workflow.share_preview"),
+                # The publish box has room for the buttons a writer uses, not for this one.
+                "show_save_and_add_another": False,
                 "share_hours": settings.PREVIEW_LINK_HOURS,
             }
         )

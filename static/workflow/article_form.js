@@ -71,9 +71,15 @@
     } catch (error) { /* storage disabled */ }
   }
 
+  // The article screen (article_screen.js) shows the autosave's state from these events.
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail: detail || {} }));
+  }
+
   function failed(data) {
     dirty = true;
     remember(data);
+    announce("workflow:autosave-failed");
     var warning = document.getElementById("workflow-offline");
     if (warning) {
       warning.hidden = false;
@@ -89,6 +95,11 @@
     post(config.autosave, data).then(function (response) {
       if (response.ok && !response.redirected) {
         forget();
+        response.json().then(function (result) {
+          announce("workflow:autosaved", { savedAt: result.saved_at });
+        }, function () {
+          announce("workflow:autosaved", { savedAt: new Date().toISOString() });
+        });
         var warning = document.getElementById("workflow-offline");
         if (warning) {
           warning.hidden = true;

@@ -215,7 +215,12 @@ def test_a_form_that_leaves_the_role_out_keeps_the_bylines_role(photographed):
 
 @pytest.mark.parametrize(
     "line",
-    ["تقرير: الحكومة تعلن خطة جديدة لدعم صغار المزارعين في الدلتا", "تقرير - النمو 3% هذا العام"],
+    [
+        "تقرير: الحكومة تعلن خطة جديدة لدعم صغار المزارعين في الدلتا",
+        "تقرير - النمو 3% هذا العام",
+        "كتب مصدر قال - إن الطقس",
+        "متابعة: من الميدان",
+    ],
 )
 def test_a_sentence_after_a_credit_word_is_refused_not_credited(line):
     assert parse_credits(line) is None
