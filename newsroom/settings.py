@@ -331,7 +331,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 ADMIN_URL_PREFIXES = ["/admin/", "/ckeditor/"]
 
 # django-axes: after AXES_FAILURE_LIMIT failed logins a user name, and separately an address,
-# is locked out for AXES_COOLOFF_HOURS; admins unlock in the admin ("Access attempts").
+# is locked out for AXES_COOLOFF_HOURS; admins unlock in the admin («محاولات الدخول الفاشلة»).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
