@@ -24,7 +24,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     list_display = ["at", "actor_shown", "action", "content_type", "object_repr", "details"]
     list_filter = [
-        "content_type",
+        # Only the kinds of row the trail holds: not every content type, stale ones included.
+        ("content_type", admin.RelatedOnlyFieldListFilter),
         "action",
         "actor_kind",
         "actor",

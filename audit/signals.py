@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from articles.models import MastheadRole, MastheadTerm
+from core.arabic_names import field_label
 
 from .middleware import current_request
 from .models import AuditEntry
@@ -106,7 +107,7 @@ def _diff(model, old, new):
                 continue  # nothing to say about an empty field of a new or deleted row
         elif before == after:
             continue
-        entry = {"field": field.name, "label": str(field.verbose_name)}
+        entry = {"field": field.name, "label": field_label(field)}
         if field.name in SECRET_FIELDS:
             if before or after:
                 changes.append({**entry, "secret": True})
@@ -186,7 +187,7 @@ def relation_changed(sender, instance, action, reverse, model, pk_set, using=Non
     if not pks:
         return
     others = list(model._base_manager.using(using).filter(pk__in=pks))
-    entry = {"field": field.name, "label": str(field.verbose_name)}
+    entry = {"field": field.name, "label": field_label(field)}
     if not reverse:
         objects = sorted(_label(obj) for obj in others)
         record(instance, kind, [{**entry, "objects": objects}], using)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 
-from .otp import StaffLoginForm
+from .otp import StaffLoginForm, two_factor_urls
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -18,3 +18,7 @@ class NewsroomAdminSite(admin.AdminSite):
     @property
     def site_title(self):
         return settings.NEWSPAPER_NAME
+
+    def get_urls(self):
+        # Every member of staff's own two-factor pages (core/otp.py), before the models' URLs.
+        return two_factor_urls(self) + super().get_urls()

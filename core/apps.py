@@ -20,6 +20,12 @@ class CoreConfig(AppConfig):
     verbose_name = "البنية الأساسية"
 
     def ready(self):
+        from . import arabic_names
+
+        arabic_names.apply()
+        post_migrate.connect(
+            arabic_names.arabic_permission_names, dispatch_uid="core.arabic_permission_names"
+        )
         # Sent for the sites app after its own receiver has made example.com on a new database
         # (core has no models, so no post_migrate is sent for it).
         post_migrate.connect(

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from workflow.roles import ROLE_KEYS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -100,8 +103,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Optional two-factor login (core/otp.py): marks sessions verified by a TOTP code.
+    # Two-factor login (core/otp.py): marks sessions verified by a code, then sends staff
+    # whose role requires it (OTP_REQUIRED_FOR) to enrol before anything else.
     "django_otp.middleware.OTPMiddleware",
+    "core.otp.TwoFactorRequiredMiddleware",
     # After authentication: the audit trail (audit/) names the user whose request changed a row.
     "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -339,7 +344,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 ADMIN_URL_PREFIXES = ["/admin/", "/ckeditor/"]
 
 # django-axes: after AXES_FAILURE_LIMIT failed logins a user name, and separately an address,
-# is locked out for AXES_COOLOFF_HOURS; admins unlock in the admin ("Access attempts").
+# is locked out for AXES_COOLOFF_HOURS; admins unlock in the admin («محاولات الدخول الفاشلة»).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -350,6 +355,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Issuer shown in staff members' authenticator apps next to their TOTP entry.
 OTP_TOTP_ISSUER = NEWSPAPER_NAME
+# Roles (admin, editor, writer) that must log in with a second factor: they enrol at their
+# next login before anything else (core/otp.py). Superusers count as admins.
+OTP_REQUIRED_FOR = env_list("OTP_REQUIRED_FOR")
+if unknown := set(OTP_REQUIRED_FOR) - set(ROLE_KEYS):
+    raise ImproperlyConfigured(
+        f"OTP_REQUIRED_FOR: unknown roles {sorted(unknown)}; use {', '.join(ROLE_KEYS)}."
+    )
+OTP_REQUIRED_GROUPS = [ROLE_KEYS[key] for key in OTP_REQUIRED_FOR]
+OTP_REQUIRED_FOR_SUPERUSERS = "admin" in OTP_REQUIRED_FOR
+# Secrets and recovery codes stay with their owner: the admin shows neither to anyone.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Rate limits per client address (core/ratelimit.py): requests per window of seconds.
 # The counters live in the cache; when the cache is down every request is let through.

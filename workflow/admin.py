@@ -25,6 +25,7 @@ from django.utils import timezone
 from articles.models import Article, Byline, Correction
 from articles.pagination import BoundedCountPaginator
 from articles.search import build_query, query_words
+from core.admin import LivePermissionsMixin
 from photos.admin import FOCAL_FIELDS, FOCAL_POINT_MEDIA, focal_point_preview, safe_image_options
 
 from . import presence, rules
@@ -505,7 +506,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(LivePermissionsMixin, UserAdmin):
     """Staff accounts: only a superuser may see, make or change superusers.
 
     Accounts are deactivated, never deleted: the admin's log goes with a deleted user.

@@ -26,7 +26,10 @@ class ArticleForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="تُسجَّل مع تغيير الحالة ويراها الكاتب، وهي مطلوبة عند إعادة المقال للتعديل.",
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Hidden, but labelled in Arabic for any layout that prints every field's label.
+    loaded_version = forms.IntegerField(
+        label="النسخة المفتوحة", widget=forms.HiddenInput, required=False
+    )
 
     user = None
 

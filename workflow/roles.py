@@ -9,6 +9,8 @@ resets every role to exactly its definition. The finer rules a permission cannot
 WRITER = "كاتب"
 EDITOR = "محرر"
 ADMIN = "مدير"
+# The roles by the names settings use (OTP_REQUIRED_FOR=admin,editor).
+ROLE_KEYS = {"writer": WRITER, "editor": EDITOR, "admin": ADMIN}
 
 _ARTICLE_BASICS = ["articles.add_article", "articles.change_article", "articles.view_article"]
 _BYLINES = [f"articles.{action}_byline" for action in ("add", "change", "delete", "view")]

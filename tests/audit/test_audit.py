@@ -155,12 +155,10 @@ def test_a_totp_device_is_recorded_without_its_secret(db, django_user_model):
     device.save()
     created, confirmed = entries_for(device)
     assert created.action == Action.CREATE
-    assert by_field(created)["key"] == {"field": "key", "label": "key", "secret": True}
+    assert by_field(created)["key"] == {"field": "key", "label": "المفتاح السري", "secret": True}
     assert by_field(created)["user"]["new"] == "nour"
     assert device.key not in json.dumps(created.changes)
-    assert confirmed.changes == [
-        {"field": "confirmed", "label": "confirmed", "old": False, "new": True}
-    ]
+    assert confirmed.changes == [{"field": "confirmed", "label": "مفعّل", "old": False, "new": True}]
     pk = device.pk
     device.delete()
     assert AuditEntry.objects.filter(object_id=str(pk)).latest("id").action == Action.DELETE
