@@ -212,8 +212,13 @@ def test_a_tag_rename_purges_its_listing_and_its_articles(front, newsroom):
     assert cache_state(front, neighbour.get_absolute_url())[1] == "HIT"
 
 
-def test_a_takedown_vanishes_everywhere_at_once(front, newsroom):
+def test_a_takedown_vanishes_everywhere_at_once(front, newsroom, make_article):
     story, neighbour = newsroom
+    # Older, in the same section: its page links to the story (newer, related), by the story's
+    # own key only.
+    sibling = make_article(
+        section=story.section, published_at=story.published_at - datetime.timedelta(hours=1)
+    )
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     HourlyRead.objects.create(article=story, hour=hour, count=500)
     tag, author, section = story.tags.get(), story.authors.get(), story.section
@@ -231,6 +236,7 @@ def test_a_takedown_vanishes_everywhere_at_once(front, newsroom):
         "/sitemap-articles.xml",
         "/sitemap-news.xml",
         "/api/v1/articles/",
+        sibling.get_absolute_url(),
         neighbour.get_absolute_url(),  # must stay
     ]
     url, api = story.get_absolute_url(), f"/api/v1/articles/{story.pk}/"
