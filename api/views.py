@@ -29,6 +29,8 @@ from rest_framework.reverse import reverse
 
 from articles.models import Article, Author, Byline, MastheadTerm, Section, Tag
 from articles.search import build_query
+from articles.shown import shows
+from articles.views import shows_listed
 
 from . import params
 from . import serializers as s
@@ -104,6 +106,7 @@ class ArticleListView(ReadOnlyView):
         responses={200: _page_serializer("ArticlePage", s.ArticleSummarySerializer), **ERRORS},
     )
     def get(self, request):
+        shows(request, "api")
         query = params.ArticleListParams(data=query_params(request))
         query.is_valid(raise_exception=True)
         filters = query.validated_data
@@ -144,11 +147,15 @@ class ArticleDetailView(ReadOnlyView):
         responses={200: s.ArticleSerializer, 404: ERRORS[404], 429: ERRORS[429]},
     )
     def get(self, request, pk):
+        # Before the lookup: a 404 kept by a cache leaves it when the article is published.
+        shows(request, ("articles.Article", pk))
         article = None
         if pk <= MAX_ID:
             article = published_articles().prefetch_related("corrections").filter(pk=pk).first()
         if article is None:
             raise NotFound("لا يوجد مقال منشور بهذا الرقم.")
+        shows_listed(request, [article])
+        shows(request, *article.tags.all())
         # Moved by every save and by each correction or update added (README «Editorial
         # workflow»); a renamed author, tag or section changes the body, hence the ETag, only.
         self.last_modified = article.updated_at
@@ -169,6 +176,7 @@ class SectionListView(ReadOnlyView):
         },
     )
     def get(self, request):
+        shows(request, "api")
         sections = Section.objects.all()
         data = s.SectionSerializer(sections, many=True, context={"request": request}).data
         return Response({"results": data})
@@ -184,6 +192,7 @@ class _NamedListView(ReadOnlyView):
         raise NotImplementedError
 
     def get(self, request):
+        shows(request, "api")
         query = params.CursorParams(data=query_params(request))
         query.is_valid(raise_exception=True)
         paginator = KeysetPagination(name_key())
@@ -242,6 +251,7 @@ class MastheadView(ReadOnlyView):
         responses={200: s.MastheadSerializer, 400: ERRORS[400], 429: ERRORS[429]},
     )
     def get(self, request):
+        shows(request, "masthead")
         query = params.MastheadParams(data=query_params(request))
         query.is_valid(raise_exception=True)
         day = query.validated_data.get("date") or timezone.localdate()

@@ -5,6 +5,11 @@ rest) announce through ``announce_article_change`` and ``announce_content_change
 must follow a change readers can see (the page cache, photo renditions) connects to
 ``article_changed`` or ``content_changed``. Sent after commit, so a rolled-back write announces
 nothing and a receiver always reads the committed rows.
+
+Each also has a "changing" twin (``article_changing``, ``content_changing``), sent at once,
+inside the writer's transaction, for what must be recorded durably with the write itself (the
+front cache's pending purges): a receiver's row commits or rolls back with the edit, and an
+error there fails the write rather than losing the record.
 """
 
 import dataclasses
@@ -21,6 +26,9 @@ article_changed = Signal()
 # frozenset: the rows of any other model shown to readers that were written or deleted.
 # ``label`` and ``pks`` None: everything may have changed at once (a restored backup).
 content_changed = Signal()
+# The same arguments, sent inside the writer's transaction (see the module's docstring).
+article_changing = Signal()
+content_changing = Signal()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,11 +68,14 @@ def _send(signal, **kwargs):
 
 
 def announce_article_change(change, *, using=None):
-    """Send ``article_changed`` with ``change`` once the current transaction commits."""
+    """Send ``article_changing`` now and ``article_changed`` once the transaction commits."""
+    article_changing.send(sender=None, change=change)
     transaction.on_commit(lambda: _send(article_changed, change=change), using=using)
 
 
 def announce_content_change(label, pks, *, using=None):
-    """Send ``content_changed`` for rows ``pks`` of model ``label`` once the transaction commits."""
+    """Send ``content_changing`` now and ``content_changed`` once the transaction commits, for
+    rows ``pks`` of model ``label``."""
     pks = None if pks is None else frozenset(pks)
+    content_changing.send(sender=None, label=label, pks=pks)
     transaction.on_commit(lambda: _send(content_changed, label=label, pks=pks), using=using)

@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article
 from .sanitize import isolate_plain
+from .shown import shows
 
 FEED_ITEMS = 30
 
@@ -32,9 +33,15 @@ class ArticlesFeed(Feed):
             self.feed_type = Atom1Feed
 
     def get_object(self, request, slug=None):
+        # Every feed names tags and authors in its items; each follows one listing. Items'
+        # own keys are not needed: any change to a listed article purges its listings.
+        shows(request, "feeds")
         if self.listing is None:
+            shows(request, "feed")
             return None
-        return get_object_or_404(self.listing.model, slug=slug)
+        owner = get_object_or_404(self.listing.model, slug=slug)
+        shows(request, owner, ("listing", owner))
+        return owner
 
     def title(self, obj):
         return f"{obj.name} | {settings.NEWSPAPER_NAME}" if obj else settings.NEWSPAPER_NAME

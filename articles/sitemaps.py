@@ -6,6 +6,7 @@ import datetime
 import functools
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import TruncSecond
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from .listings import AUTHOR, SECTION, TAG
 from .models import Article
+from .shown import shows
 
 NEWS_WINDOW = datetime.timedelta(hours=48)
 NEWS_MAX_URLS = 1000  # Google News reads at most 1,000 URLs per news sitemap
@@ -97,6 +99,21 @@ SITEMAPS = {
     "authors": functools.partial(ListingSitemap, AUTHOR),
     "news": NewsSitemap,
 }
+
+
+def _keyed(view):
+    """Django's sitemap ``view``, recorded for the front cache as showing "sitemaps"."""
+
+    @functools.wraps(view)
+    def keyed(request, *args, **kwargs):
+        shows(request, "sitemaps")
+        return view(request, *args, **kwargs)
+
+    return keyed
+
+
+index = _keyed(sitemap_views.index)
+sitemap = _keyed(sitemap_views.sitemap)
 
 
 def robots_txt(request):

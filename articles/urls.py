@@ -1,10 +1,9 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, search_views, views
 from .converters import UnicodeSlugConverter
 from .listings import AUTHOR, SECTION, TAG
-from .sitemaps import SITEMAPS, robots_txt
+from .sitemaps import SITEMAPS, index, robots_txt, sitemap
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -40,19 +39,19 @@ urlpatterns = [
     # route comes before the generic one so the index's link to "news" reaches it.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        sitemap,
         {"sitemaps": {"news": SITEMAPS["news"]}, "template_name": "sitemaps/news.xml"},
         name="sitemap-news",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap,
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -7,9 +7,21 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Article, MastheadTerm
 from .pagination import CheapPaginationMixin
+from .shown import shows
 
 RELATED_COUNT = 4
 RELATED_CANDIDATES = 300
+
+
+def shows_listed(request, articles):
+    """Record listed ``articles`` for the front cache (articles.shown): each shows its headline,
+    its section's name and its byline, all already loaded (for_listing)."""
+    shows(
+        request,
+        *articles,
+        *{("articles.Section", article.section_id) for article in articles},
+        *{("articles.Author", b.author_id) for article in articles for b in article.bylines.all()},
+    )
 
 
 class LatestView(CheapPaginationMixin, ListView):
@@ -17,6 +29,12 @@ class LatestView(CheapPaginationMixin, ListView):
 
     def get_queryset(self):
         return Article.objects.published().for_readers().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shows(self.request, "latest")
+        shows_listed(self.request, context["object_list"])
+        return context
 
 
 class ArticleDetailView(DetailView):
@@ -29,6 +47,8 @@ class ArticleDetailView(DetailView):
         return self.page_queryset().published()
 
     def get(self, request, *args, **kwargs):
+        # Before the lookup: a 404 kept by a cache leaves it when the article is published.
+        shows(request, ("articles.Article", kwargs["pk"]))
         self.object = self.get_object()
         if kwargs.get("slug") != self.object.slug:
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
@@ -40,11 +60,18 @@ class ArticleDetailView(DetailView):
         article = self.object
         day = article.publication_date()
         older, newer = neighbours_in_section(article)
+        related = related_articles(article)
+        # Its links to other articles carry their keys (a takedown removes the link at once),
+        # not its section's listing key: a publication elsewhere in the section would purge
+        # every page of it, for a "newer" link that may wait for the page's short lifetime.
+        shows(self.request, "masthead", *article.tags.all())
+        shows(self.request, *[other for other in (*related, older, newer) if other])
+        shows_listed(self.request, [article])
         return super().get_context_data(
             **kwargs,
             day=day,
             masthead=MastheadTerm.objects.in_force_on(day),
-            related=related_articles(article),
+            related=related,
             older=older,
             newer=newer,
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
@@ -115,7 +142,10 @@ class ListingView(CheapPaginationMixin, ListView):
         return articles.for_readers().for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, **{self.listing.name: self.owner})
+        context = super().get_context_data(**kwargs, **{self.listing.name: self.owner})
+        shows(self.request, self.owner, ("listing", self.owner))
+        shows_listed(self.request, context["object_list"])
+        return context
 
 
 class DateArchiveView(CheapPaginationMixin, ListView):
@@ -143,9 +173,12 @@ class DateArchiveView(CheapPaginationMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             **kwargs, archive_day=self.first_day, is_day="day" in self.kwargs
         )
+        shows(self.request, "archive")
+        shows_listed(self.request, context["object_list"])
+        return context
 
 
 class YearArchiveView(TemplateView):
@@ -162,4 +195,5 @@ class YearArchiveView(TemplateView):
             .published_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
             .dates("published_at", "month")
         )
+        shows(self.request, "archive")
         return super().get_context_data(**kwargs, year=year, months=list(months))

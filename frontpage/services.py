@@ -2,8 +2,10 @@ import datetime
 import logging
 
 from django.core.cache import cache
+from django.dispatch import receiver
 from django.utils import timezone
 
+from articles.events import article_changed
 from articles.models import Article
 
 from .models import HourlyRead
@@ -13,8 +15,27 @@ logger = logging.getLogger(__name__)
 
 MOST_READ_WINDOWS = {"day": datetime.timedelta(hours=24), "week": datetime.timedelta(days=7)}
 MOST_READ_COUNT = 5
-# The block is the same for every reader: recompute it at most this often.
+# The block is the same for every reader: recompute it at most this often, and at once after
+# a change to an article readers could see (forget_most_read).
 MOST_READ_CACHE_SECONDS = 300
+
+
+def _most_read_key(window):
+    return f"frontpage:most-read:{window}"
+
+
+@receiver(article_changed, dispatch_uid="frontpage-forget-most-read")
+def forget_most_read(sender, change, **kwargs):
+    """Drop the cached most-read blocks when an article readers could see changed: a takedown
+    must leave the block at once, an edited headline too. Connected before the front cache's
+    purge (frontpage comes first in INSTALLED_APPS), so a page refetched after the purge
+    computes the block afresh."""
+    if not change.was_public:
+        return  # a new publication has no reads yet
+    try:
+        cache.delete_many([_most_read_key(window) for window in MOST_READ_WINDOWS])
+    except Exception:
+        logger.warning("cache unavailable while dropping the most-read blocks", exc_info=True)
 
 
 def most_read(window):
@@ -23,7 +44,7 @@ def most_read(window):
     The cache is an optimisation only: if it fails (Redis down), the block is computed from
     the database and the page is still served.
     """
-    key = f"frontpage:most-read:{window}"
+    key = _most_read_key(window)
     try:
         cached = cache.get(key)
     except Exception:  # any cache backend error; the database answers instead
@@ -37,6 +58,7 @@ def most_read(window):
     since = timezone.now() - MOST_READ_WINDOWS[window]
     entries = [
         {
+            "id": article.pk,
             "headline": article.headline,
             "url": article.get_absolute_url(),
             "published_at": article.published_at,

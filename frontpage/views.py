@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from articles.models import Article, Byline, MastheadTerm, Section
+from articles.shown import shows
+from articles.views import shows_listed
 from core.security import client_ip
 
 from .reads import record_read
@@ -30,6 +32,18 @@ class HomeView(TemplateView):
         prefetch_related_objects(
             every_article, Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+        most_read_day, most_read_week = most_read("day"), most_read("week")
+        shows(self.request, "home", "masthead", "slots", "mostread")
+        shows_listed(self.request, every_article)
+        shows(
+            self.request,
+            *{
+                ("articles.Article", entry["id"])
+                for entry in most_read_day + most_read_week
+                # Blocks cached before entries had ids live five minutes at most.
+                if "id" in entry
+            },
+        )
         return super().get_context_data(
             **kwargs,
             day=today,
@@ -37,8 +51,8 @@ class HomeView(TemplateView):
             lead=top[0] if top else None,
             top_stories=top[1:],
             section_blocks=blocks,
-            most_read_day=most_read("day"),
-            most_read_week=most_read("week"),
+            most_read_day=most_read_day,
+            most_read_week=most_read_week,
         )
 
 

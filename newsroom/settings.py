@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "api",
     "pagecache",
+    "frontcache",
     "audit",
     "operations",
     "benchmarks",
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "core.ratelimit.RateLimitMiddleware",
     # Before sessions: a cached page for an anonymous reader costs no session or database work.
     "pagecache.middleware.PageCacheMiddleware",
+    # Inside the page cache, so a stored page keeps its surrogate keys (frontcache/middleware.py).
+    "frontcache.middleware.SurrogateKeyMiddleware",
     # Reader pages that were not in the cache read from a replica (DATABASE_REPLICA_URLS).
     "core.db_router.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,6 +219,16 @@ PAGE_PUBLISH_ROOT = os.environ.get("PAGE_PUBLISH_ROOT", "")
 # page without asking; the only lag an edit can have) and stale-while-revalidate.
 FRONT_CACHE_SECONDS = int(os.environ.get("FRONT_CACHE_SECONDS", "1"))
 FRONT_CACHE_STALE_SECONDS = int(os.environ.get("FRONT_CACHE_STALE_SECONDS", "10"))
+# Exact purges (frontcache/): the Varnish nodes an edit's surrogate keys are purged from
+# (comma-separated URLs, e.g. http://127.0.0.1:6081/; empty: off), the timeout of one PURGE
+# (seconds), and the first retry delay of a failed purge, doubled per attempt up to 5 minutes,
+# which is also how often a request may retry pending purges.
+FRONT_CACHE_PURGE_URLS = env_list("FRONT_CACHE_PURGE_URLS")
+FRONT_CACHE_PURGE_TIMEOUT = float(os.environ.get("FRONT_CACHE_PURGE_TIMEOUT", "1"))
+FRONT_CACHE_RETRY_SECONDS = int(os.environ.get("FRONT_CACHE_RETRY_SECONDS", "10"))
+# The surrogate keys for a CDN too, beside Varnish's xkey: "surrogate-key" (Fastly, space-
+# separated) and/or "cache-tag" (Cloudflare, comma-separated); empty: xkey only.
+SURROGATE_KEY_HEADERS = [name.lower() for name in env_list("SURROGATE_KEY_HEADERS")]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -25,7 +25,7 @@ LAYERS = [
     ("photos",),
     ("frontpage",),
     ("workflow",),
-    ("pagecache",),
+    ("pagecache", "frontcache"),
     ("api", "audit"),
     ("operations", "benchmarks"),
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class FrontCacheConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "frontcache"
+    verbose_name = "ذاكرة الواجهة المؤقتة"
+
+    def ready(self):
+        from . import purge  # noqa: F401 - connects the receivers
