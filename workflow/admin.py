@@ -291,6 +291,7 @@ class ArticleAdmin(admin.ModelAdmin):
             authors=authors,
             tags=form.cleaned_data["tags"] if "tags" in form.cleaned_data else None,
             loaded_version=form.cleaned_data.get("loaded_version") if change else None,
+            locked=getattr(form, "locked_state", None) if change else None,
             transition_note=form.cleaned_data.get("transition_note", ""),
             validated=True,  # by the form, a ModelForm
         )

@@ -76,7 +76,9 @@ class ArticleForm(forms.ModelForm):
     def _check_version(self, loaded):
         # Checked here to answer with the form (the save service checks again): the admin's
         # change view runs in one transaction, and the row stays locked until it commits.
-        if article_lock(article_id=self.instance.pk)["version"] == loaded:
+        # The locked state is handed to the save service, which then needs no second lock.
+        self.locked_state = article_lock(article_id=self.instance.pk)
+        if self.locked_state["version"] == loaded:
             return
         self.conflict = True
         old = version_for_number(self.instance, loaded) if loaded is not None else None

@@ -152,6 +152,7 @@ def article_save(
     transition_note="",
     comment="",
     validated=False,
+    locked=None,
 ):
     """Save ``article`` (new or changed) with its byline and tags; return it.
 
@@ -161,9 +162,16 @@ def article_save(
     ``loaded_version`` is the version the edit started from (checked when given). ``user``
     is recorded as the author of the change, its transition and its revision. ``validated``
     says the caller's ModelForm has already run the model's validation on these values.
+    ``locked`` is what ``article_lock`` returned to the caller earlier in the same transaction
+    (the admin's form checks the version that way), so the row is not locked and read twice.
     """
     created = article.pk is None
-    old = _NEW if created else article_lock(article_id=article.pk, loaded_version=loaded_version)
+    if created:
+        old = _NEW
+    elif locked is not None:
+        old = locked  # locked by the caller in this transaction, its version already checked
+    else:
+        old = article_lock(article_id=article.pk, loaded_version=loaded_version)
     credits = list(old["credits"] if authors is None else _credits(authors))
     author_ids = list(dict.fromkeys(author_id for author_id, _ in credits))
     tag_ids = frozenset(old["tag_ids"] if tags is None else _ids(tags))

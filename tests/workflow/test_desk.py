@@ -146,3 +146,13 @@ def test_no_panel_reads_the_whole_article_table(staff, make_article, role):
     assert len(statements) >= 3
     for sql in statements:
         assert Command.explain(sql, True) == [], sql
+
+
+def test_the_desk_says_how_long_ago_in_words():
+    from workflow.templatetags.desk import since
+
+    now = timezone.now()
+    assert since(now - datetime.timedelta(seconds=20)) == "الآن"
+    assert since(now - datetime.timedelta(minutes=3, seconds=5)) == "منذ 3\xa0دقائق"
+    assert since(now - datetime.timedelta(days=1, hours=3)) == "منذ 1\xa0يوم"
+    assert since(None) == ""

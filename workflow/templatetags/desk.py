@@ -5,10 +5,22 @@ its own index view and app list, and the desk is only added above them.
 """
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from workflow.desk import desk_for
 
 register = template.Library()
+
+
+@register.filter
+def since(value):
+    """«الآن» under a minute (Django's timesince says «0 دقيقة»), else «منذ ساعتين»."""
+    if value is None:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "الآن"
+    return f"منذ {timesince(value, depth=1)}"
 
 
 @register.inclusion_tag("admin/workflow/desk.html", takes_context=True)
