@@ -25,10 +25,10 @@ view that recorded what it shows, ``articles.shown``: feeds, sitemaps, the API; 
   403, 400 ...).
 
 A view that set its own Cache-Control keeps it (the API states its lifetimes,
-``API_CACHE_*``; previews and API errors say ``no-store``): only the keys are added where a
-shared cache may keep the answer. Every other request (the admin, static files) is left as
-its view made it. Keys and lifetimes
-cost no query once the next scheduled change is known (one lookup per edit).
+``API_CACHE_*``; previews and API errors say ``no-store``): where a shared cache may keep the
+answer, the keys are added and its ages are cut at the next scheduled change. Every other
+request (the admin, static files) is left as its view made it. Keys and lifetimes cost no
+query once the next scheduled change is known (one lookup per edit).
 """
 
 import hashlib
@@ -89,6 +89,21 @@ def lifetime(response, keys):
     return seconds, settings.FRONT_CACHE_STALE_SECONDS
 
 
+def _bound_by_schedule(response):
+    """Lower a view's own max-age and s-maxage to the seconds until the next scheduled change."""
+    stated = {}
+    for part in response["Cache-Control"].split(","):
+        name, _, value = part.strip().partition("=")
+        if name in ("max-age", "s-maxage") and value.isdigit():
+            stated[name.replace("-", "_")] = int(value)
+    if not stated:
+        return
+    until_change = schedule.seconds_until_next_change(max(stated.values()))
+    lowered = {name: until_change for name, value in stated.items() if value > until_change}
+    if lowered:
+        patch_cache_control(response, **lowered)
+
+
 class FrontCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,9 +121,11 @@ class FrontCacheMiddleware:
         if front or reader_view_name(request) is not None:
             if response.has_header("Cache-Control"):
                 # The view decided (the API's own lifetimes, a preview's private, an error's
-                # no-store): kept, with the keys if a shared cache may keep it.
+                # no-store): kept, with the keys if a shared cache may keep it, and cut short
+                # by the next scheduled change like every other lifetime.
                 if shareable(request, response):
                     self._keys(response, keys_of(things))
+                    _bound_by_schedule(response)
             elif shareable(request, response):
                 response = self._public(request, response, things)
             else:

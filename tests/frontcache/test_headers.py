@@ -184,6 +184,20 @@ def test_a_scheduled_publication_ends_the_lifetime_and_appears_at_its_time(
         assert control(response)["s-maxage"] == DAY
 
 
+def test_the_api_s_own_lifetimes_end_at_the_next_scheduled_change(
+    client, settings, make_article, django_capture_on_commit_callbacks
+):
+    settings.API_CACHE_MAX_AGE, settings.API_CACHE_S_MAXAGE = 60, 300
+    assert control(client.get("/api/v1/articles/"))["s-maxage"] == 300
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            make_article(published_at=now + datetime.timedelta(seconds=90))
+        response = client.get("/api/v1/articles/")
+        assert control(response) == {"public": True, "max-age": 60, "s-maxage": 90}
+        assert "api" in response["xkey"].split()
+
+
 def test_an_expiry_ends_the_lifetime(
     client, long_lived, make_article, django_capture_on_commit_callbacks
 ):
