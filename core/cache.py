@@ -3,7 +3,9 @@
 Django's RedisCache raises on every call while Redis is unreachable, and the cache is only an
 optimisation here (page blocks, edit presence, rate-limit counters), so each failure is
 swallowed and the caller gets what a cache miss gives. The outage is logged once when it starts
-and once when Redis answers again, not once per request. Nothing maintained does this for
+and once when Redis answers again, not once per request. How long a call may wait before it
+counts as a failure is in the settings (``CACHES``: measured there, so that a loaded Redis is
+not mistaken for a dead one). Nothing maintained does this for
 Django's built-in backend (django-redis has IGNORE_EXCEPTIONS, but for its own backend only).
 """
 
@@ -43,7 +45,7 @@ def _fail_soft(name, fallback):
             result = method(self, *args, **kwargs)
         except ValueError:
             # Not an outage: Django's answer to incr()/decr() of a missing key, which callers
-            # (the page cache's generation counter) handle themselves.
+            # (the front cache's schedule stamp) handle themselves.
             raise
         except Exception as error:  # any client error (connection refused, timeout, ...)
             _failed(error)

@@ -1,6 +1,7 @@
 """Which requests are public reader pages: the same answer for every anonymous reader.
 
-The page cache stores only these, and the replica router lets only these read from a replica.
+A shared cache in front (Varnish, a CDN) may keep these (frontcache/middleware.py), and the
+replica router lets only these read from a replica.
 The list itself names views of the apps above, so it lives in settings (``READER_PAGES``, URL
 names); this module only answers the question for a request.
 """

@@ -7,4 +7,4 @@ class FrontCacheConfig(AppConfig):
     verbose_name = "ذاكرة الواجهة المؤقتة"
 
     def ready(self):
-        from . import purge  # noqa: F401 - connects the receivers
+        from . import purge, schedule  # noqa: F401 - connect their receivers

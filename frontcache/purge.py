@@ -14,6 +14,7 @@ notification, by a request at most once per ``FRONT_CACHE_RETRY_SECONDS`` per pr
 Off when ``FRONT_CACHE_PURGE_URLS`` is empty: no record, no request.
 """
 
+import dataclasses
 import datetime
 import http.client
 import logging
@@ -26,6 +27,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.events import article_changed, article_changing, content_changed, content_changing
+from articles.models import Article
 
 from . import keys as surrogate
 from .models import PurgeRequest
@@ -53,9 +55,23 @@ def record(keys):
         PurgeRequest.objects.create(keys=" ".join(sorted(keys)), next_attempt_at=timezone.now())
 
 
+def _scheduled(article_id):
+    return Article.objects.filter(
+        pk=article_id, status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+    ).exists()
+
+
 @receiver(article_changing, dispatch_uid="frontcache-article-changing")
 def _record_article_change(sender, change, **kwargs):
-    record(surrogate.for_article_change(change))
+    if not enabled():
+        return
+    keys = surrogate.for_article_change(change)
+    if not keys and not change.deleted and _scheduled(change.article_id):
+        # Scheduled: readers see nothing yet, but the pages it will join were cached with a
+        # lifetime that knew nothing of its time (frontcache.schedule); purged now, they are
+        # fetched again with one that ends when it appears.
+        keys = surrogate.for_article_change(dataclasses.replace(change, is_public=True))
+    record(keys)
 
 
 @receiver(content_changing, dispatch_uid="frontcache-content-changing")
@@ -152,6 +168,16 @@ def retry_if_due():
         logger.warning("front cache purge retry failed", exc_info=True)
     finally:
         _retry_lock.release()
+
+
+def purge_now(keys):
+    """Purge ``keys`` now, for writes that announce nothing (bulk commands): recorded first,
+    so a node that is down gets them later like any other purge. Returns what
+    ``purge_pending`` returns ((0, 0) when off)."""
+    if not enabled() or not keys:
+        return 0, 0
+    record(keys)
+    return purge_pending()
 
 
 def purge_all():

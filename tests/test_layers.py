@@ -25,7 +25,7 @@ LAYERS = [
     ("photos",),
     ("frontpage",),
     ("workflow",),
-    ("pagecache", "frontcache"),
+    ("frontcache",),
     ("api", "audit"),
     ("operations", "benchmarks"),
 ]

@@ -91,10 +91,11 @@ def test_feeds_sitemaps_and_the_api_are_keyed(client, keyed, story):
         assert own | {"site"} <= key_set(response), path
 
 
-def test_no_keys_without_a_cache_that_uses_them(client, story):
-    # Off by default: today's static publishing needs pages with nginx's fixed headers.
+def test_xkey_always_and_cdn_headers_only_when_asked(client, story):
+    # No setting: Varnish's xkey still goes out (it strips it), a CDN's headers do not.
     response = client.get(story.get_absolute_url())
-    assert response.status_code == 200 and "xkey" not in response
+    assert response.status_code == 200 and f"a{story.pk}" in key_set(response)
+    assert "Surrogate-Key" not in response and "Cache-Tag" not in response
 
 
 def test_no_keys_on_what_a_shared_cache_must_not_keep(client, staff_client, keyed, story):

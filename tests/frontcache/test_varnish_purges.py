@@ -3,7 +3,7 @@ varnishd) in front of the app (pytest-django's live server, on the real PostgreS
 
 Each editorial action is made through the write services the admin uses; their purge runs
 after commit, before the service returns, so the next read through Varnish is checked at once.
-Today's page cache stays off (tests/conftest.py), so Varnish is the only cache here.
+Varnish is the only cache here: the app keeps no page cache of its own.
 """
 
 import datetime

@@ -20,7 +20,6 @@ from frontpage.services import most_read
 def counter(real_redis, settings):
     """The beacon's buffer in the real Redis (a key prefix of this test's own), addresses
     taken from X-Forwarded-For as behind the newsroom's proxy."""
-    settings.PAGE_CACHE_ENABLED = False
     settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     return real_redis
 

@@ -80,7 +80,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_seqscan, **options):
         client = Client()
         failures, statements = [], 0
-        with override_settings(PAGE_CACHE_ENABLED=False, ALLOWED_HOSTS=["*"]):
+        with override_settings(ALLOWED_HOSTS=["*"]):
             for url in self.urls():
                 with CaptureQueriesContext(connection) as queries:
                     started = time.monotonic()

@@ -38,7 +38,7 @@ from articles.models import (
 )
 from articles.search import stems, words
 from benchmarks import generated_text as text
-from pagecache import generation
+from frontcache import purge
 
 CHUNK = 2000
 YEARS = 15
@@ -195,7 +195,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Rows written in {written:.1f} s; building the search index …")
                 self._create_search_indexes()
         self._analyze()
-        generation.bump()
+        purge.purge_now({purge.surrogate.ALL})
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Created {created} articles ({len(sections)} sections, {len(authors)} authors, "

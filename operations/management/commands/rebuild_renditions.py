@@ -8,7 +8,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from articles.models import Article
-from pagecache.generation import bump as pagecache_bump
+from frontcache import purge
 from photos import renditions
 from photos.images import clean_image
 
@@ -38,7 +38,8 @@ class Command(BaseCommand):
             .only("pk", "lead_image", "lead_image_focal_x", "lead_image_focal_y")
             .order_by("pk")
         )
-        made = deleted = adopted = skipped = 0
+        made = deleted = skipped = 0
+        adopted = []
         failures = []
         progress = tqdm(articles.iterator(), total=articles.count(), unit="photo", disable=None)
         for article in progress:
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                         skipped += 1
                         continue
                     name = self._adopt(article)
-                    adopted += 1
+                    adopted.append(article.pk)
                 focal = (article.lead_image_focal_x, article.lead_image_focal_y)
                 new, old = renditions.sync(name, focal, force=force)
             except (OSError, ValidationError) as error:
@@ -60,11 +61,11 @@ class Command(BaseCommand):
             made += new
             deleted += old
         if adopted:
-            # Adopted photos changed name behind update(), which sends no signal: cached pages
-            # still point at the old files.
-            pagecache_bump()
+            # Adopted photos changed name behind update(), which sends no signal: the pages
+            # showing those articles (their keys) still point at the old files in the front cache.
+            purge.purge_now({f"a{pk}" for pk in adopted})
         self.stdout.write(
-            f"{made} rendition(s) made, {deleted} stale removed, {adopted} photo(s) adopted, "
+            f"{made} rendition(s) made, {deleted} stale removed, {len(adopted)} photo(s) adopted, "
             f"{skipped} unsized photo(s) skipped (use --adopt), {len(failures)} failed."
         )
         if failures:

@@ -3,7 +3,6 @@ from tqdm import tqdm
 
 from articles.models import Article
 from articles.search import refresh_documents
-from pagecache import generation
 
 CHUNK = 200
 
@@ -26,8 +25,9 @@ class Command(BaseCommand):
                 texts = refresh_documents(Article.objects.filter(pk__in=chunk))
                 changed += sum(texts[pk] != old_texts.get(pk) for pk in texts)
                 progress.update(len(chunk))
-        # Rows were written with update(), which sends no signal: search pages may change.
-        generation.bump()
+        # Rows were written with update(), which sends no signal; nothing cached needs a purge,
+        # because only search reads the document and search answers are never cached
+        # (rate-limited: frontcache/middleware.py).
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt the search document of {len(ids)} articles "
