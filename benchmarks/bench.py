@@ -95,9 +95,7 @@ def main():
         processes.append(serve.start_varnish(run, PORT + 3, cached_app))
         serve.wait_for(f"http://{varnish}/robots.txt", timeout=60)
         workers = os.environ.get("NGINX_WORKERS", 2)
-        upstream = os.environ.get("BENCH_NGINX_TO_VARNISH", "unix")
-        to_varnish = f"unix:{serve.varnish_socket(run)}" if upstream == "unix" else varnish
-        processes.append(serve.start_nginx(run, PORT, to_varnish, cached_app, workers))
+        processes.append(serve.start_nginx(run, PORT, varnish, cached_app, workers))
         front = f"http://127.0.0.1:{PORT}"
         serve.wait_for(front + "/robots.txt", timeout=60)
         saved = run / "saved"

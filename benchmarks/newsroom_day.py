@@ -323,8 +323,7 @@ def start_stack(env, run, port):
         serve.wait_for(f"http://{app}/robots.txt", timeout=60)
         processes.append(serve.start_varnish(run, varnish_port, app))
         serve.wait_for(f"http://127.0.0.1:{varnish_port}/robots.txt", timeout=60)
-        to_varnish = f"unix:{serve.varnish_socket(run)}"
-        processes.append(serve.start_nginx(run, port, to_varnish, app, 2))
+        processes.append(serve.start_nginx(run, port, f"127.0.0.1:{varnish_port}", app, 2))
         serve.wait_for(f"http://127.0.0.1:{port}/robots.txt", timeout=60)
     except BaseException:
         stop_stack(processes)

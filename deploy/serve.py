@@ -84,24 +84,15 @@ def start_varnish(run, port, app, storage="malloc,256m"):
     # varnishd drops to its own user for the cache process, which must reach its workdir.
     run.chmod(0o755)
     vcl = render_vcl(run, app)
-    socket_path = varnish_socket(run)
-    socket_path.unlink(missing_ok=True)
     # The child keeps its own copy of the log's descriptor.
     with open(run / "varnishd.log", "wb") as log:
         return subprocess.Popen(
-            [VARNISHD, "-F", "-n", str(run / "varnish"), "-f", str(vcl), "-s", storage,
-             "-T", "none", "-a", f"127.0.0.1:{port}",
-             # nginx's way in: a Unix socket costs less per request than loopback TCP, and
-             # nginx's workers (another user when started by root) may connect to it.
-             "-a", f"{socket_path},mode=666",
+            [VARNISHD, "-F", "-n", str(run / "varnish"), "-a", f"127.0.0.1:{port}", "-f",
+             str(vcl), "-s", storage, "-T", "none",
+             # Extra -p parameters, for tuning measurements (`make bench`).
              *os.environ.get("VARNISH_PARAMS", "").split()],
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-
-
-def varnish_socket(run):
-    """Where Varnish listens for nginx (beside its TCP port, which the app purges)."""
-    return run / "varnish.sock"
 
 
 def start_nginx(run, port, varnish, app, workers=1):
