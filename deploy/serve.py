@@ -88,9 +88,7 @@ def start_varnish(run, port, app, storage="malloc,256m"):
     with open(run / "varnishd.log", "wb") as log:
         return subprocess.Popen(
             [VARNISHD, "-F", "-n", str(run / "varnish"), "-a", f"127.0.0.1:{port}", "-f",
-             str(vcl), "-s", storage, "-T", "none",
-             # Extra -p parameters, for tuning measurements (`make bench`).
-             *os.environ.get("VARNISH_PARAMS", "").split()],
+             str(vcl), "-s", storage, "-T", "none"],
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -156,7 +154,7 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("SERVE_PORT", 8080)))
     parser.add_argument("--app-port", type=int, default=int(os.environ.get("APP_PORT", 8081)))
     parser.add_argument(
-        "--varnish-port", type=int, default=int(os.environ.get("VARNISH_PORT", 0)),
+        "--varnish-port", type=int, default=0,
         help="Varnish's loopback port (default: a free one)",
     )  # fmt: skip
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".run" / "serve")
