@@ -6,13 +6,15 @@ vcl 4.1;
 # and BACKEND_PORT between at-signs, because VCL has no variables a backend definition can read
 # and varnishd -b cannot be combined with -f. Check a rendered copy with `varnishd -C -f FILE`.
 #
-# Every subroutine below ends in a return, so Varnish's built-in VCL never runs after it: each
-# rule that decides what is stored is written here, once. The rules, in short:
+# Each subroutine written below ends in a return, so Varnish's built-in VCL never runs after
+# it: every rule that decides what is stored is here, once (the built-in VCL still hashes on
+# the URL and host, and handles hits, misses and passes). The rules, in short:
 #   - stored: GET/HEAD without a session cookie whose answer carries xkey (the app's mark of a
 #     page a shared cache may keep), sets no cookie, is not private/no-store/no-cache and is
 #     not a 5xx; for the app's s-maxage, 404s for at most 60 s;
 #   - grace (stale copies): 10 s while gunicorn answers (one reader gets the old copy while it
-#     is refreshed), 6 h when a fetch fails, so readers still get the pages cached before;
+#     is refreshed), 6 h when a fetch fails or answers a 5xx (gunicorn or its database down),
+#     so readers still get the pages cached before;
 #   - never stored: anything with a session cookie (staff), other methods, cookie-setting or
 #     private answers, errors (5xx).
 
@@ -85,14 +87,20 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # Passed requests (staff, writes): delivered as they are, errors included, never stored.
+    if (bereq.uncacheable) {
+        return (deliver);
+    }
     # A background refresh that met an error: keep serving the copy we have rather than
     # replace it with the error page.
     if (beresp.status >= 500 && bereq.is_bgfetch) {
         return (abandon);
     }
-    # Passed requests (staff, writes): delivered as they are, never stored.
-    if (bereq.uncacheable) {
-        return (deliver);
+    # A reader's page answered with an error (the app's 503 while its database is down, say):
+    # treated like a failed fetch, retried once in long grace (vcl_synth), so a cached copy
+    # is served if there is one; on that retry the app's own error page is delivered.
+    if (beresp.status >= 500 && !bereq.http.X-Grace-Retry) {
+        return (abandon);
     }
     # Errors are never stored: the next reader asks the app again.
     if (beresp.status >= 500) {
@@ -142,8 +150,8 @@ sub vcl_backend_error {
 }
 
 sub vcl_synth {
-    # A failed fetch for a reader's GET/HEAD: look again, accepting a copy up to 6 h old. If
-    # there is none, the 503 stands (nothing cached to serve).
+    # A failed fetch (or a 5xx) for a reader's GET/HEAD: look again, accepting a copy up to
+    # 6 h old. If there is none, the fetch is made again and its answer stands.
     if (resp.status == 503 && req.restarts == 0 && (req.method == "GET" || req.method == "HEAD")) {
         set req.http.X-Grace-Retry = "1";
         return (restart);

@@ -66,6 +66,7 @@ class StoppableApp:
         self.requests = []
         self.port = free_port()
         self.server = None
+        self.failing = False
 
     @property
     def address(self):
@@ -74,6 +75,10 @@ class StoppableApp:
     def __call__(self, environ, start_response):
         # PATH_INFO is the decoded path's bytes read as latin-1 (PEP 3333).
         self.requests.append(environ["PATH_INFO"].encode("latin-1").decode())
+        if self.failing:
+            # As the app answers while its database is down (core/faults.py): a 503 page.
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"app failing"]
         answer = start_response
         if "set-cookie" in environ.get("QUERY_STRING", ""):
 
@@ -189,6 +194,33 @@ def test_grace_serves_cached_pages_while_the_app_is_down(app, varnish, settings,
         time.sleep(0.5)
     assert app.count(url) >= 2
     assert read(varnish.url, never_read.get_absolute_url())[0] == 200
+
+
+def test_grace_serves_cached_pages_while_the_app_answers_errors(
+    app, varnish, settings, make_article
+):
+    settings.FRONT_CACHE_SECONDS = 1
+    settings.FRONT_CACHE_STALE_SECONDS = 0
+    url = make_article(headline="خبر يبقى والقاعدة متوقفة").get_absolute_url()
+    other = make_article().get_absolute_url()
+    read(varnish.url, url)
+    status, headers, first = read(varnish.url, url)
+    assert (status, headers["X-Cache"]) == (200, "HIT")
+
+    app.failing = True
+    time.sleep(1.5)  # in the short grace: the background refresh meets a 503 and is dropped
+    for _ in range(2):
+        status, headers, stale = read(varnish.url, url)
+        assert (status, headers["X-Cache"], stale) == (200, "HIT-STALE", first)
+    time.sleep(11)  # past it: the 503 is retried in long grace, which finds the copy
+    status, headers, stale = read(varnish.url, url)
+    assert (status, headers["X-Cache"], stale) == (200, "HIT-STALE", first)
+    # Nothing cached: the app's own error page, never stored.
+    for _ in range(2):
+        status, headers, body = read(varnish.url, other)
+        assert (status, body) == (503, "app failing") and headers["X-Cache"] != "HIT"
+    app.failing = False
+    assert read(varnish.url, other)[0] == 200
 
 
 def test_a_purge_leaves_no_copy_for_grace(app, varnish, settings, make_article):
