@@ -86,9 +86,11 @@ $(LIGHTHOUSE): $(TOOLS)/package-lock.json
 audit: install $(LIGHTHOUSE)
 	CHROMIUM=$(CHROMIUM) LIGHTHOUSE=$(LIGHTHOUSE) bash scripts/audit.sh
 
-# The production stack on loopback (deploy/): nginx's micro-cache in front of gunicorn, DEBUG
-# off, a generated SECRET_KEY. nginx, wrk and Varnish (with varnish-modules for xkey, used by
-# deploy/varnish.vcl and tests/pagecache/test_varnish.py) come from Debian (needs root the first time).
+# The production stack on loopback (deploy/serve.py): nginx (static files, media; PURGE refused)
+# -> a private Varnish (deploy/varnish.vcl: pages by surrogate key, grace while gunicorn is down)
+# -> gunicorn, which purges Varnish directly; nginx falls back to gunicorn while Varnish is down.
+# DEBUG off, a generated SECRET_KEY. nginx, wrk and Varnish (with varnish-modules for xkey) come
+# from Debian (needs root the first time).
 SERVE_PORT ?= 8080
 tools:
 	command -v nginx >/dev/null && command -v wrk >/dev/null || \
@@ -99,8 +101,9 @@ tools:
 serve: install tools
 	SERVE_PORT=$(SERVE_PORT) $(BIN)/python deploy/serve.py
 
-# Measures the ceiling, the front cache, the app cache, uncached pages, home and search
-# (a few minutes; loopback only). Point DATABASE_URL at the 200,000-article database:
+# Measures the nginx ceiling, an article as a Varnish hit (through nginx and alone), uncached
+# pages, home and search (a few minutes; loopback only). Point DATABASE_URL at the
+# 200,000-article database:
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench make bench
 bench: install tools
 	$(BIN)/python benchmarks/bench.py
@@ -108,7 +111,7 @@ bench: install tools
 # A newsroom day in a minute (not in `make test`): 64 readers for 60 s on 2,000 articles, home
 # and sections with a Zipf-like popularity while an editor saves through the admin every 5 s;
 # prints each cache layer's share, the hit ratios and the stale reads (docs/scaling.md).
-# Starts today's stack unless DAY_ARGS names another front door:
+# Starts nginx -> Varnish -> gunicorn as `make serve` does unless DAY_ARGS names another front door:
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench make newsroom-day
 #   make newsroom-day DAY_ARGS="--front http://127.0.0.1:6081"
 newsroom-day: install tools

@@ -2,24 +2,26 @@
 
 Starts, against ``DATABASE_URL`` (the 200,000-article database for the published figures):
 
-- nginx (``deploy/nginx.conf.template``) on ``BENCH_PORT`` in front of gunicorn A, serving the
-  pages A publishes (``pagecache/publish.py``, with ``watch_published_pages``);
-- gunicorn A (page cache on, Redis under a key prefix of this run) on ``BENCH_PORT + 1``;
+- nginx (``deploy/nginx.conf.template``) on ``BENCH_PORT`` in front of Varnish, as
+  ``make serve`` runs them (``deploy/serve.py``);
+- Varnish (``deploy/varnish.vcl``, a private varnishd) on ``BENCH_PORT + 3`` in front of
+  gunicorn A, which purges it by surrogate key;
+- gunicorn A on ``BENCH_PORT + 1`` (with the app's page cache where the app still has one);
 - gunicorn B (``PAGE_CACHE=0``) on ``BENCH_PORT + 2``.
 
 and measures, each for ``BENCH_SECONDS`` after a short warm-up:
 
 1. ceiling: nginx serving a saved copy of the article page (a static file);
-2. front cache: the article page as the file the app published, served by nginx; and the same
-   page with a query string, which only nginx's micro-cache can answer;
-3. app cache: the article page from gunicorn A directly (nginx bypassed by its port);
+2. the article page as a Varnish hit, through nginx (what a reader meets) and from Varnish
+   directly (nginx's hop left out);
+3. app cache: the article page from gunicorn A directly, while the app has a page cache;
 4. uncached: the article page from gunicorn B (no page cache: every request renders);
 5. home and 6. search from gunicorn B (cold app cache), searches rotating over many words.
 
-The ceiling and the two front-cache cases are measured in ``BENCH_ROUNDS`` (3) interleaved
-rounds and report their median round. Prints requests/s, p50/p95/p99 latency and each figure
-as a fraction of the ceiling. Nothing
-listens beyond 127.0.0.1; the processes started are stopped by their pids at the end.
+The ceiling and the Varnish cases are measured in ``BENCH_ROUNDS`` (3) interleaved rounds and
+report their median round. Prints requests/s, p50/p95/p99 latency and each figure as a fraction
+of the ceiling. Nothing listens beyond 127.0.0.1; the processes started are stopped by their
+pids at the end.
 """
 
 import os
@@ -76,24 +78,24 @@ def article_path(env):
 
 def main():
     run = ROOT / ".run" / "bench"
+    cached_app, plain_app = f"127.0.0.1:{PORT + 1}", f"127.0.0.1:{PORT + 2}"
+    varnish = f"127.0.0.1:{PORT + 3}"
     env = serve.production_env(CACHE_KEY_PREFIX=f"newsroom-bench-{uuid.uuid4().hex[:12]}")
     serve.manage(env, "collectstatic", "--noinput", "-v0")
     path = article_path(env)
-    pages = serve.publish_root(run)
-    published = {**env, "PAGE_PUBLISH_ROOT": str(pages)}
-    cached_app, plain_app = f"127.0.0.1:{PORT + 1}", f"127.0.0.1:{PORT + 2}"
     processes = [
-        serve.start_watcher(published),
-        serve.start_gunicorn(published, cached_app, PAGE_CACHE="1"),
+        serve.start_gunicorn(env, cached_app, PAGE_CACHE="1",
+                             FRONT_CACHE_PURGE_URLS=f"http://{varnish}/"),
         # Search's rate limit (30 a minute per address) would answer wrk with 429s.
         serve.start_gunicorn(env, plain_app, PAGE_CACHE="0", RATELIMIT_SEARCH="1000000000/60"),
-    ]
+    ]  # fmt: skip
     try:
         for base in (f"http://{cached_app}", f"http://{plain_app}"):
             serve.wait_for(base + "/robots.txt", timeout=60)
-        headers = serve.record_published_headers(pages, cached_app)
+        processes.append(serve.start_varnish(run, PORT + 3, cached_app))
+        serve.wait_for(f"http://{varnish}/robots.txt", timeout=60)
         workers = os.environ.get("NGINX_WORKERS", 2)
-        processes.append(serve.start_nginx(run, PORT, cached_app, workers, pages, headers))
+        processes.append(serve.start_nginx(run, PORT, varnish, cached_app, workers))
         front = f"http://127.0.0.1:{PORT}"
         serve.wait_for(front + "/robots.txt", timeout=60)
         saved = run / "saved"
@@ -104,11 +106,14 @@ def main():
         searches = [f"/search/?q={urllib.parse.quote(word)}" for word in SEARCH_WORDS]
         cases = [
             ("ceiling: nginx, saved copy", f"{front}/saved/article.html", CONNECTIONS, ()),
-            ("article, published file (nginx)", f"{front}{quoted}", CONNECTIONS, ()),
-            # With a query string (a campaign link, say) a page is never read from the
-            # published files: nginx's micro-cache answers it.
-            ("article, nginx micro-cache", f"{front}{quoted}?from=bench", CONNECTIONS, ()),
-            ("article, app cache (gunicorn)", f"http://{cached_app}{quoted}", CONNECTIONS, ()),
+            ("article, Varnish hit (through nginx)", f"{front}{quoted}", CONNECTIONS, ()),
+            ("article, Varnish hit (Varnish alone)", f"http://{varnish}{quoted}", CONNECTIONS, ()),
+        ]
+        if (ROOT / "pagecache").is_dir():  # the app's own page cache, while it has one
+            cases.append(
+                ("article, app cache (gunicorn)", f"http://{cached_app}{quoted}", CONNECTIONS, ())
+            )
+        cases += [
             # Fewer connections where each request takes tens of milliseconds: enough to keep
             # every worker busy without wrk's 2-second timeouts.
             ("article, uncached (gunicorn)", f"http://{plain_app}{quoted}", 8, ()),
@@ -119,10 +124,10 @@ def main():
             cases = cases[:1] + [case for case in cases[1:] if any(w in case[0] for w in ONLY)]
         for _name, url, connections, paths in cases:
             wrk(url, connections, paths, seconds=2)  # warm-up: caches, connections, workers
-        # The cases nginx answers alone run at tens of thousands of requests a second, where a
-        # shared machine's noise moves one measurement by 10-20%: they are measured ROUNDS
-        # times, one after the other in turn, and each reports its median round.
-        fast = [case for case in cases if case[1].startswith(front)]
+        # The cases nginx or Varnish answer alone run at tens of thousands of requests a second,
+        # where a shared machine's noise moves one measurement by 10-20%: they are measured
+        # ROUNDS times, one after the other in turn, and each reports its median round.
+        fast = [case for case in cases if case[1].startswith((front, f"http://{varnish}"))]
         rounds = {case[0]: [] for case in fast}
         for _ in range(ROUNDS):
             for name, url, connections, paths in fast:
@@ -136,8 +141,8 @@ def main():
                 results.append((name, connections, wrk(url, connections, paths)))
         ceiling = results[0][2]["rps"]
         print(
-            f"\nArticle {path}, {SECONDS} s per measurement (nginx's cases: the median of "
-            f"{ROUNDS} interleaved rounds), wrk on the same machine\n"
+            f"\nArticle {path}, {SECONDS} s per measurement (nginx's and Varnish's cases: the "
+            f"median of {ROUNDS} interleaved rounds), wrk on the same machine\n"
         )
         print("| case | connections | req/s | p50 ms | p95 ms | p99 ms | of ceiling | errors |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -4,9 +4,10 @@
 -- NEWSROOM_DAY_URLS names a file of "<weight> <path>" lines. Each request draws a path with
 -- probability proportional to its weight (binary search over the cumulative weights: wrk has
 -- no weighted choice of its own). The layer comes from the headers the stack sets:
---   Varnish's X-Cache (deploy/varnish.vcl), nginx's X-Cache-Status (its micro-cache), and
---   X-Newsroom-Layer, which newsroom_day.py's gunicorn adds (app cache or rendered);
--- a response with none of them came from a file nginx served (today's published pages).
+--   Varnish's X-Cache (deploy/varnish.vcl: HIT or HIT-STALE is Varnish), nginx's
+--   X-Cache-Status (a micro-cache, in the design before Varnish), and X-Newsroom-Layer, which
+--   newsroom_day.py's gunicorn adds (app cache or rendered); a response with none of them
+--   came from nginx itself (a file it served).
 -- done() prints one "LAYER <name>=<count>" line per layer, "STATUS <code>=<count>" per status,
 -- then a RESULT line like benchmarks/wrk_report.lua's.
 
@@ -70,7 +71,7 @@ function response(status, headers, body)
   elseif varnish or micro then
     layer = "backend (untagged)"
   else
-    layer = "published file"
+    layer = "nginx file"
   end
   counts["LAYER " .. layer] = (counts["LAYER " .. layer] or 0) + 1
   counts["STATUS " .. status] = (counts["STATUS " .. status] or 0) + 1

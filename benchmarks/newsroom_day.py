@@ -13,18 +13,17 @@ answered, an anonymous read of the article's page through the front door must sh
 headline: if not, that is a stale read, and the article is read again every 100 ms to measure
 how long it stays stale.
 
-Reported: each response's layer (published file served by nginx, nginx's micro-cache,
-Varnish, the app's page cache, rendered by Django), the hit ratios, statuses, requests/s and
-latency, the saves and the stale reads, as Markdown for docs/scaling.md.
+Reported: each response's layer (Varnish, the app's page cache while the app has one, rendered
+by Django), the hit ratios, statuses, requests/s and latency, the saves and the stale reads, as
+Markdown for docs/scaling.md.
 
-Without ``--front``, it starts today's stack the way ``make serve`` does (deploy/serve.py:
-nginx with the micro-cache and published files, gunicorn with the WSGI shortcut and the Redis
-page cache, watch_published_pages) on free loopback ports, with one difference: gunicorn runs
-the application through ``tag_layers`` below, which adds ``X-Newsroom-Layer``
-(app cache or rendered) so the layers behind nginx can be told apart. With ``--front URL`` it
-measures whatever already listens there (the next session points it at Varnish); the
-database in ``DATABASE_URL`` must then be the one that stack serves, since the editor's login
-and the list of articles are prepared there.
+Without ``--front``, it starts the stack the way ``make serve`` does (deploy/serve.py: nginx ->
+Varnish -> gunicorn, the app purging Varnish by surrogate key) on free loopback ports, with one
+difference: gunicorn runs the application through ``tag_layers`` below, which adds
+``X-Newsroom-Layer`` (app cache or rendered) so the layers behind Varnish can be told apart.
+With ``--front URL`` it measures whatever already listens there; the database in
+``DATABASE_URL`` must then be the one that stack serves, since the editor's login and the list
+of articles are prepared there.
 
 Everything listens on 127.0.0.1 only; the run is bounded by ``--seconds`` and stops by itself;
 only the processes it started are stopped, by their pids. The saves stay in the database
@@ -57,15 +56,13 @@ sys.path.insert(0, str(ROOT))  # run as a script, benchmarks/ is first on the pa
 
 import serve  # noqa: E402
 
-from pagecache import publish  # noqa: E402
-
 PYTHON = sys.executable
 LUA = ROOT / "benchmarks" / "newsroom_day.lua"
 LAYER_HEADER = "X-Newsroom-Layer"
 EDITOR = "newsroom-day-editor"
-LAYERS = ("published file", "micro-cache", "varnish", "app-cache", "rendered")
+LAYERS = ("varnish", "app-cache", "rendered")
 # Layers that answered without gunicorn, and those that answered without rendering.
-FRONT_LAYERS = ("published file", "micro-cache", "varnish")
+FRONT_LAYERS = ("varnish",)
 CACHED_LAYERS = (*FRONT_LAYERS, "app-cache")
 
 SETUP = """
@@ -91,10 +88,7 @@ def tag_layers(worker):
     application then adds ``X-Newsroom-Layer`` to every response, ``app-cache`` when the page
     cache's WSGI shortcut answered (Django's handler never started), else ``rendered`` (Django
     handled it; the page cache middleware could only have answered there in a race with a
-    store).
-
-    The header is added outside ``CachedPageApplication``, after it has compared the headers it
-    sent with those recorded for published files, so publishing is unchanged.
+    store). Without the app's page cache, every response that reaches gunicorn is ``rendered``.
     """
     from django.core.signals import request_started
 
@@ -316,42 +310,36 @@ def prepare(env, articles):
     return password, found
 
 
-def start_todays_stack(env, run, port):
-    """nginx (micro-cache, published files) in front of gunicorn (WSGI shortcut, Redis page
-    cache) and watch_published_pages, as deploy/serve.py starts them; returns the processes."""
-    pages = serve.publish_root(run)
-    env = {**env, "PAGE_PUBLISH_ROOT": str(pages)}
+def start_stack(env, run, port):
+    """nginx -> Varnish -> gunicorn as deploy/serve.py starts them, gunicorn with the layer tag
+    and purging Varnish by key; returns the processes, gunicorn first."""
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)  # fmt: skip
     app = f"127.0.0.1:{serve_free_port()}"
-    watcher = [PYTHON, "manage.py", "watch_published_pages"]
-    processes = [
-        start_tagged_gunicorn(env, app, run),
-        subprocess.Popen(watcher, cwd=ROOT, env=env, stdout=subprocess.DEVNULL),
-    ]
+    varnish_port = serve_free_port()
+    env = {**env, "FRONT_CACHE_PURGE_URLS": f"http://127.0.0.1:{varnish_port}/"}
+    processes = [start_tagged_gunicorn(env, app, run)]
     try:
         serve.wait_for(f"http://{app}/robots.txt", timeout=60)
-        # The headers nginx adds to published files: the home page's, without the tag, which
-        # the app never sends (pagecache.publish compares them with what it sends).
-        with urllib.request.urlopen(f"http://{app}/", timeout=30) as response:
-            pairs = [(k, v) for k, v in response.getheaders() if k.lower() != LAYER_HEADER.lower()]
-        lines = serve.header_lines(publish.write_headers(pages, pairs))
-        processes.append(serve.start_nginx(run, port, app, 2, pages, lines))
+        processes.append(serve.start_varnish(run, varnish_port, app))
+        serve.wait_for(f"http://127.0.0.1:{varnish_port}/robots.txt", timeout=60)
+        processes.append(serve.start_nginx(run, port, f"127.0.0.1:{varnish_port}", app, 2))
         serve.wait_for(f"http://127.0.0.1:{port}/robots.txt", timeout=60)
     except BaseException:
-        serve.stop(processes)
+        stop_stack(processes)
         raise
     return processes
 
 
-def stop_todays_stack(processes):
-    """nginx first, then no new request can reach gunicorn, which is stopped gracefully (TERM:
-    its workers finish the pages in hand instead of failing them); by pid, as started."""
-    serve.stop(processes[2:])
-    for process in processes[:2]:
+def stop_stack(processes):
+    """nginx and Varnish first, then no new request can reach gunicorn, which is stopped
+    gracefully (TERM: its workers finish the pages in hand instead of failing them); by pid,
+    as started."""
+    serve.stop(processes[1:])
+    for process in processes[:1]:
         if process.poll() is None:
             process.terminate()
-    for process in processes[:2]:
+    for process in processes[:1]:
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -421,7 +409,7 @@ def report(args, front, found, counts, result, editor, warmup):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--front", help="measure the stack at this URL instead of starting "
-                        "today's (http://127.0.0.1:PORT, no trailing slash)")  # fmt: skip
+                        "nginx, Varnish, gunicorn (http://127.0.0.1:PORT)")  # fmt: skip
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
@@ -446,8 +434,8 @@ def main():
             front = args.front.rstrip("/")
         else:
             port = args.port or serve_free_port()
-            print("Starting today's stack (nginx, gunicorn, watch_published_pages) …", flush=True)
-            processes = start_todays_stack(env, ROOT / ".run" / "newsroom-day", port)
+            print("Starting the stack (nginx, Varnish, gunicorn) …", flush=True)
+            processes = start_stack(env, ROOT / ".run" / "newsroom-day", port)
             front = f"http://127.0.0.1:{port}"
         editor = Editor(front, password, found["articles"], args.save_every, args.seed)
         editor.login()
@@ -459,7 +447,7 @@ def main():
         editor.stopping.set()
         editor.join(timeout=60)
     finally:
-        stop_todays_stack(processes)
+        stop_stack(processes)
     print()
     print(report(args, front, found, counts, result, editor, args.warmup))
 

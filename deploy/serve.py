@@ -1,17 +1,23 @@
-"""Run the production stack on loopback: nginx (micro-cache) in front of gunicorn.
+"""Run the production stack on loopback: nginx -> Varnish -> gunicorn.
 
-``make serve`` runs it; ``benchmarks/bench.py`` starts it the same way. Everything lives in a
-private run directory (``.run/`` by default): nginx's configuration rendered from
-``deploy/nginx.conf.template``, its pid file, temp paths and cache. The system nginx and port
-80 are never touched. DEBUG is off and, unless given, SECRET_KEY is generated for the run.
+nginx (``deploy/nginx.conf.template``) serves static files and media itself and sends the
+rest to Varnish (``deploy/varnish.vcl``), which caches reader pages by their surrogate keys in
+front of gunicorn; the app purges those keys from Varnish directly (``FRONT_CACHE_PURGE_URLS``).
+If Varnish is down, nginx sends requests to gunicorn directly. ``make serve`` runs it;
+``benchmarks/bench.py`` and ``benchmarks/newsroom_day.py`` start it the same way.
+
+Everything lives in a private run directory (``.run/serve`` by default): nginx's configuration,
+pid file and temp paths, the rendered VCL and varnishd's working directory. The system nginx
+and Varnish and port 80 are never touched; every process started is stopped by its pid. DEBUG
+is off and, unless given, SECRET_KEY is generated for the run.
 """
 
 import argparse
-import hashlib
 import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,7 +25,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+# The virtualenv running this script (``make`` runs it with .venv's python).
+BIN = Path(sys.executable).parent
+VARNISHD = "/usr/sbin/varnishd"
 
 
 def production_env(**overrides):
@@ -34,6 +42,10 @@ def production_env(**overrides):
     # ... and no redirect to HTTPS (nothing listens for it on loopback).
     env.setdefault("SECURE_SSL_REDIRECT", "0")
     env.setdefault("LOG_LEVEL", "WARNING")
+    # How long a shared cache keeps a page (s-maxage). Varnish is purged by key at every edit,
+    # so the lifetime only bounds what no edit announces: scheduled changes are bounded by the
+    # app itself, most-read has its own short lifetime.
+    env.setdefault("FRONT_CACHE_SECONDS", "300")
     env["DEBUG"] = "0"
     env.update(overrides)
     return env
@@ -52,80 +64,64 @@ def start_gunicorn(env, bind, **settings):
     )
 
 
-def scratch_folder(run, name):
-    """A folder for files rewritten all the time: on a tmpfs when the machine has one."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        return shm / f"newsroom-{name}-{hashlib.sha256(str(run).encode()).hexdigest()[:12]}"
-    return run / name
+def render_vcl(run, app):
+    """deploy/varnish.vcl with gunicorn's address as its backend, written to ``run``."""
+    host, port = app.rsplit(":", 1)
+    text = (ROOT / "deploy" / "varnish.vcl").read_text()
+    vcl = run / "varnish.vcl"
+    vcl.write_text(text.replace("@BACKEND_HOST@", host).replace("@BACKEND_PORT@", port))
+    return vcl
 
 
-def publish_root(run):
-    """Where the app publishes pages for nginx (PAGE_PUBLISH_ROOT), emptied for this run."""
-    folder = scratch_folder(run, "pages")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return folder
+def start_varnish(run, port, app, storage="malloc,256m"):
+    """A private varnishd on 127.0.0.1:``port`` in front of gunicorn at ``app``.
 
-
-def start_watcher(env):
-    """``watch_published_pages``: without it nothing is published (pagecache/publish.py)."""
-    return subprocess.Popen(
-        [BIN / "python", "manage.py", "watch_published_pages"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-def record_published_headers(root, app):
-    """Take the headers of the app's home page as those nginx adds to published pages.
-
-    The app publishes a page only if its headers are exactly these (headers.json), so a file
-    served by nginx carries what the app would have sent. Returns the add_header lines.
+    Started directly (not through Debian's service), in the foreground (-F) so that it is
+    stopped by its own pid, with its own working directory (-n: shared memory log, compiled
+    VCL) in ``run`` and no management port (-T none). The system's Varnish is never touched.
     """
-    sys.path.insert(0, str(ROOT))
-    from pagecache import publish
-
-    try:
-        with urllib.request.urlopen(f"http://{app}/", timeout=30) as response:
-            pairs = list(response.getheaders())
-    except OSError as error:  # HTTPError and URLError included
-        message = f"cannot read the home page's headers from http://{app}/: {error}"
-        raise SystemExit(message) from None
-    return header_lines(publish.write_headers(root, pairs))
-
-
-def header_lines(pairs):
-    """nginx's add_header lines for the recorded headers (Content-Type is the location's)."""
-    lines = []
-    for name, value in pairs:
-        if name.lower() == "content-type":
-            if value != "text/html; charset=utf-8":  # what nginx's location sends
-                raise SystemExit(f"unexpected Content-Type of the home page: {value}")
-            continue
-        if '"' in value or "$" in value or "\\" in value:
-            raise SystemExit(f"cannot pass this header through nginx: {name}: {value}")
-        lines.append(f'            add_header {name} "{value}";')
-    return "\n".join(lines)
+    run.mkdir(parents=True, exist_ok=True)
+    # varnishd drops to its own user for the cache process, which must reach its workdir.
+    run.chmod(0o755)
+    vcl = render_vcl(run, app)
+    # The child keeps its own copy of the log's descriptor.
+    with open(run / "varnishd.log", "wb") as log:
+        return subprocess.Popen(
+            [VARNISHD, "-F", "-n", str(run / "varnish"), "-a", f"127.0.0.1:{port}", "-f",
+             str(vcl), "-s", storage, "-T", "none"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
 
 
-def start_nginx(run, port, app, workers=1, publish_root=None, published_headers=""):
+def start_nginx(run, port, varnish, app, workers=1):
+    """nginx on 127.0.0.1:``port``: static files and media itself, the rest to Varnish at
+    ``varnish``, or to gunicorn at ``app`` while Varnish is down."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     run.mkdir(parents=True, exist_ok=True)
     config = (ROOT / "deploy" / "nginx.conf.template").read_text()
-    # The micro-cache on a tmpfs when the machine has one (its files change every second).
-    cache = scratch_folder(run, "nginx-cache")
     values = {
-        "RUN": run, "PORT": port, "APP": app, "WORKERS": workers, "CACHE": cache,
-        # Without publishing, a folder with nothing in it: every request goes to the app.
-        "PUBLISHING": "1" if publish_root else "",
-        "PUBLISH_ROOT": publish_root or run / "no-pages",
-        "PUBLISHED_HEADERS": published_headers,
+        "RUN": run, "PORT": port, "VARNISH": varnish, "APP": app, "WORKERS": workers,
+        "STATIC_ROOT": f"{static_root()}/", "MEDIA_ROOT": f"{media_root()}/",
     }  # fmt: skip
     for name, value in values.items():
         config = config.replace(f"@{name}@", str(value))
     (run / "nginx.conf").write_text(config)
     return subprocess.Popen([nginx, "-p", str(run), "-c", str(run / "nginx.conf"), "-e",
                              str(run / "nginx-error.log")])  # fmt: skip
+
+
+def static_root():
+    return Path(os.environ.get("STATIC_ROOT", ROOT / "staticfiles")).resolve()
+
+
+def media_root():
+    return Path(os.environ.get("MEDIA_ROOT", ROOT / "media")).resolve()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def wait_for(url, timeout=30):
@@ -143,8 +139,8 @@ def wait_for(url, timeout=30):
 def stop(processes):
     for process in processes:
         if process.poll() is None:
-            # By pid, only what this script started; SIGINT is a quick stop for both gunicorn
-            # and nginx (SIGTERM would make gunicorn wait for nginx's kept-alive connections).
+            # By pid, only what this script started; SIGINT is a quick stop for gunicorn, nginx
+            # and varnishd -F (SIGTERM would make gunicorn wait for kept-alive connections).
             process.send_signal(signal.SIGINT)
     for process in processes:
         try:
@@ -154,37 +150,37 @@ def stop(processes):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("SERVE_PORT", 8080)))
     parser.add_argument("--app-port", type=int, default=int(os.environ.get("APP_PORT", 8081)))
-    parser.add_argument("--run-dir", type=Path, default=ROOT / ".run" / "serve")
     parser.add_argument(
-        "--no-publish", dest="publish", action="store_false",
-        help="no static publishing: nginx's micro-cache in front of gunicorn only",
+        "--varnish-port", type=int, default=0,
+        help="Varnish's loopback port (default: a free one)",
     )  # fmt: skip
+    parser.add_argument("--run-dir", type=Path, default=ROOT / ".run" / "serve")
     args = parser.parse_args()
     # Also when started in the background, where SIGINT may arrive ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    pages = publish_root(args.run_dir) if args.publish else None
-    env = production_env(**({"PAGE_PUBLISH_ROOT": str(pages)} if pages else {}))
+    if not Path(VARNISHD).exists():
+        raise SystemExit(f"{VARNISHD} is missing: run `make tools` (varnish, varnish-modules)")
+    varnish = f"127.0.0.1:{args.varnish_port or free_port()}"
+    env = production_env(FRONT_CACHE_PURGE_URLS=f"http://{varnish}/")
     manage(env, "ensure_database")  # a fresh machine: `make serve` before `make run`
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     app = f"127.0.0.1:{args.app_port}"
     processes = [start_gunicorn(env, app)]
     try:
-        headers = ""
-        if pages:
-            processes.append(start_watcher(env))
-            wait_for(f"http://{app}/robots.txt")
-            headers = record_published_headers(pages, app)
-        processes.append(start_nginx(args.run_dir, args.port, app, 1, pages, headers))
+        wait_for(f"http://{app}/robots.txt")
+        processes.append(start_varnish(args.run_dir, varnish.rsplit(":", 1)[1], app))
+        wait_for(f"http://{varnish}/robots.txt")
+        processes.append(start_nginx(args.run_dir, args.port, varnish, app))
         wait_for(f"http://127.0.0.1:{args.port}/robots.txt")
-        print(f"Serving on http://127.0.0.1:{args.port}/ (nginx) -> http://{app}/ (gunicorn).")
-        if pages:
-            print(f"Published pages in {pages} (watch_published_pages running).")
-        print("Ctrl-C stops everything.")
+        print(
+            f"Serving on http://127.0.0.1:{args.port}/ (nginx) -> http://{varnish}/ (Varnish) "
+            f"-> http://{app}/ (gunicorn).\nCtrl-C stops everything."
+        )
         while all(process.poll() is None for process in processes):
             time.sleep(1)
     except KeyboardInterrupt:
