@@ -25,7 +25,7 @@ class NormalizedSearchMixin:
 
 class AnnouncedWritesMixin:
     """Rows readers see are saved by a service that announces them (articles.events), and
-    deletions are announced; both reach subscribers such as the page cache once committed."""
+    deletions are announced; both reach subscribers such as the front-cache purge once committed."""
 
     @staticmethod
     def write(obj):

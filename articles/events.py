@@ -2,7 +2,7 @@
 
 Writers of content (``workflow.services`` for articles, admins and small services for the
 rest) announce through ``announce_article_change`` and ``announce_content_change``; whatever
-must follow a change readers can see (the page cache, photo renditions) connects to
+must follow a change readers can see (front-cache purges, photo renditions) connects to
 ``article_changed`` or ``content_changed``. Sent after commit, so a rolled-back write announces
 nothing and a receiver always reads the committed rows.
 

@@ -391,7 +391,7 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at", "-id"],
                 name="article_section_published_idx",
             ),
-            # The page cache's next scheduled change: the soonest expiry still ahead.
+            # The front cache's next scheduled change: the soonest expiry still ahead.
             models.Index(
                 fields=["expires_at"],
                 condition=Q(expires_at__isnull=False),

@@ -6,17 +6,17 @@ Starts, against ``DATABASE_URL`` (the 200,000-article database for the published
   ``make serve`` runs them (``deploy/serve.py``);
 - Varnish (``deploy/varnish.vcl``, a private varnishd) on ``BENCH_PORT + 3`` in front of
   gunicorn A, which purges it by surrogate key;
-- gunicorn A on ``BENCH_PORT + 1`` (with the app's page cache where the app still has one);
-- gunicorn B (``PAGE_CACHE=0``) on ``BENCH_PORT + 2``.
+- gunicorn A on ``BENCH_PORT + 1``, behind Varnish;
+- gunicorn B on ``BENCH_PORT + 2``, measured directly (search's rate limit lifted).
 
 and measures, each for ``BENCH_SECONDS`` after a short warm-up:
 
 1. ceiling: nginx serving a saved copy of the article page (a static file);
 2. the article page as a Varnish hit, through nginx (what a reader meets) and from Varnish
    directly (nginx's hop left out);
-3. app cache: the article page from gunicorn A directly, while the app has a page cache;
-4. uncached: the article page from gunicorn B (no page cache: every request renders);
-5. home and 6. search from gunicorn B (cold app cache), searches rotating over many words.
+3. uncached: the article page from gunicorn B (the app keeps no page cache: every request
+   renders);
+4. home and 5. search from gunicorn B, searches rotating over many words.
 
 The ceiling and the Varnish cases are measured in ``BENCH_ROUNDS`` (3) interleaved rounds and
 report their median round. Prints requests/s, p50/p95/p99 latency and each figure as a fraction
@@ -84,10 +84,9 @@ def main():
     serve.manage(env, "collectstatic", "--noinput", "-v0")
     path = article_path(env)
     processes = [
-        serve.start_gunicorn(env, cached_app, PAGE_CACHE="1",
-                             FRONT_CACHE_PURGE_URLS=f"http://{varnish}/"),
+        serve.start_gunicorn(env, cached_app, FRONT_CACHE_PURGE_URLS=f"http://{varnish}/"),
         # Search's rate limit (30 a minute per address) would answer wrk with 429s.
-        serve.start_gunicorn(env, plain_app, PAGE_CACHE="0", RATELIMIT_SEARCH="1000000000/60"),
+        serve.start_gunicorn(env, plain_app, RATELIMIT_SEARCH="1000000000/60"),
     ]  # fmt: skip
     try:
         for base in (f"http://{cached_app}", f"http://{plain_app}"):
@@ -109,10 +108,6 @@ def main():
             ("article, Varnish hit (through nginx)", f"{front}{quoted}", CONNECTIONS, ()),
             ("article, Varnish hit (Varnish alone)", f"http://{varnish}{quoted}", CONNECTIONS, ()),
         ]
-        if (ROOT / "pagecache").is_dir():  # the app's own page cache, while it has one
-            cases.append(
-                ("article, app cache (gunicorn)", f"http://{cached_app}{quoted}", CONNECTIONS, ())
-            )
         cases += [
             # Fewer connections where each request takes tens of milliseconds: enough to keep
             # every worker busy without wrk's 2-second timeouts.

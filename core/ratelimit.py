@@ -59,9 +59,9 @@ def too_many_requests(retry_after):
 class RateLimitMiddleware:
     """Limit the views named in ``settings.RATELIMITS`` (URL name -> setting with the rate).
 
-    An early middleware, so it runs before any page cache (a cached search page must not be a
-    way around the limit) and before sessions and authentication (a refused request costs no
-    database query).
+    An early middleware, so it runs before sessions and authentication (a refused request costs
+    no database query); limited views are never marked shareable (frontcache), so a front
+    cache cannot become a way around the limit.
     """
 
     def __init__(self, get_response):
