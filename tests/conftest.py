@@ -35,19 +35,22 @@ def _plain_http():
 def _warm_site_cache(request, _django_clear_site_cache):
     """Load the sites framework's one Site, as a server process does once, after pytest-django
     empties that per-process cache for each test: query budgets are measured warm."""
-    if not request.node.get_closest_marker("django_db") and not {
-        "db",
-        "transactional_db",
-        "client",
-        "admin_client",
-        "live_server",
-    } & set(request.fixturenames):
+    fixtures = set(request.fixturenames)
+    uses_db = bool(
+        request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & fixtures
+    )
+    if not uses_db and not {"client", "admin_client", "live_server"} & fixtures:
         return
     from django.contrib.sites.models import Site
+    from django.db import connection
 
     request.getfixturevalue("django_db_setup")  # the test database, never the real one
     with request.getfixturevalue("django_db_blocker").unblock():
         Site.objects.get_current()
+        if not uses_db:
+            # No database fixture of this test will close the connection the lookup opened;
+            # left open, it keeps the test database from being dropped at the end of the run.
+            connection.close()
 
 
 @pytest.fixture(autouse=True)
