@@ -315,8 +315,8 @@ def start_stack(env, run, port):
     and purging Varnish by key; returns the processes, gunicorn first."""
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)  # fmt: skip
-    app = f"127.0.0.1:{serve_free_port()}"
-    varnish_port = serve_free_port()
+    app = f"127.0.0.1:{serve.free_port()}"
+    varnish_port = serve.free_port()
     env = {**env, "FRONT_CACHE_PURGE_URLS": f"http://127.0.0.1:{varnish_port}/"}
     processes = [start_tagged_gunicorn(env, app, run)]
     try:
@@ -344,14 +344,6 @@ def stop_stack(processes):
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def serve_free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def report(args, front, found, counts, result, editor, warmup):
@@ -433,7 +425,7 @@ def main():
         if args.front:
             front = args.front.rstrip("/")
         else:
-            port = args.port or serve_free_port()
+            port = args.port or serve.free_port()
             print("Starting the stack (nginx, Varnish, gunicorn) …", flush=True)
             processes = start_stack(env, ROOT / ".run" / "newsroom-day", port)
             front = f"http://127.0.0.1:{port}"
